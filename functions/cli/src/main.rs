@@ -1,0 +1,3 @@
+//! The `layerwatch` command line.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! The advisory store: feed ingestion, the embedded store, and matching.

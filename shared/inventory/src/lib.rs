@@ -1,0 +1,26 @@
+//! The inventory model: what the layer reader keeps of one layer, and the merged view of an image.
+//!
+//! A [`LayerInventory`] is computed once per layer blob and cached by the blob's digest and the
+//! analyzer version, so it holds facts only (packages found at a path, whiteouts, symlinks,
+//! setuid files), never verdicts. [`merge::merge_layers`] replays the inventories in layer order
+//! with the whiteout rules of the OCI image spec and gives the [`ImageInventory`] that matching
+//! and reports work on.
+
+pub mod item;
+pub mod layer;
+pub mod merge;
+pub mod os;
+pub mod package;
+pub mod path;
+pub mod warning;
+
+pub use item::{DbKind, Item, ItemContent};
+pub use layer::{Compression, LayerInventory, SpecialFile, Symlink, INVENTORY_SCHEMA};
+pub use merge::{ImageInventory, InstalledPackage, merge_layers};
+pub use os::{Os, OsRelease};
+pub use package::{Ecosystem, Package};
+pub use warning::Warning;
+
+/// The version of the analyzers that produce inventories. Bump it whenever what a layer
+/// inventory holds changes, so cached inventories of the old version are not reused.
+pub const ANALYZER_VERSION: &str = "1";

@@ -1,0 +1,1 @@
+//! Scan reports and their formats: JSON, table, CycloneDX, SPDX, SARIF.

@@ -1,0 +1,1 @@
+//! Version ordering, one exact implementation per ecosystem's scheme.
