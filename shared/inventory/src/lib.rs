@@ -12,11 +12,12 @@ pub mod merge;
 pub mod os;
 pub mod package;
 pub mod path;
+pub mod resolve;
 pub mod warning;
 
 pub use item::{DbKind, Item, ItemContent};
-pub use layer::{Compression, LayerInventory, SpecialFile, Symlink, INVENTORY_SCHEMA};
-pub use merge::{ImageInventory, InstalledPackage, merge_layers};
+pub use layer::{Compression, INVENTORY_SCHEMA, LayerInventory, SpecialFile, Symlink};
+pub use merge::{ImageInventory, InstalledPackage, LayeredSpecialFile, merge_layers};
 pub use os::{Os, OsRelease};
 pub use package::{Ecosystem, Package};
 pub use warning::Warning;

@@ -66,7 +66,10 @@ mod tests {
     #[test]
     fn resolves_links() {
         assert_eq!(resolve_link("lib", "../usr/lib/apk"), "usr/lib/apk");
-        assert_eq!(resolve_link("etc", "/usr/lib/os-release"), "usr/lib/os-release");
+        assert_eq!(
+            resolve_link("etc", "/usr/lib/os-release"),
+            "usr/lib/os-release"
+        );
         assert_eq!(resolve_link("etc", "../../../../x"), "x");
     }
 }
