@@ -1,1 +1,12 @@
-//! Scan reports and their formats: JSON, table, CycloneDX, SPDX, SARIF.
+//! Scan reports: the JSON report (`schema_version` 1) that every other format is made from.
+//!
+//! The field names here are the project's public API (see DESIGN.md): they keep their names, new
+//! fields may be added. [`model`] holds the types, [`purl`] the package URLs that tie a package
+//! to its ecosystem and distribution, and [`build`] turns a merged image inventory into a report.
+
+pub mod build;
+pub mod model;
+pub mod purl;
+
+pub use build::{ReportInput, packages_of};
+pub use model::*;
