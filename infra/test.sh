@@ -4,7 +4,7 @@
 #
 #   all (default)  install tools, build test images, start the stack, then lint + cargo + events + iac
 #   lint           cargo fmt --check and clippy -D warnings
-#   cargo [ARGS]   cargo test --workspace ARGS, with images and the stack (e.g. `cargo -p layerwatch-oci`)
+#   cargo [ARGS]   cargo test ARGS (default --workspace), with images and the stack (e.g. `cargo -p layerwatch-oci`)
 #   events         check that events/ name the digests the image build produces
 #   iac            checkov over terraform/ (skipped while it has no .tf files)
 #
@@ -71,7 +71,9 @@ lint() {
 cargo_test() {
     # Tests that need a service or an image fail (not skip) when these are set.
     export LAYERWATCH_REQUIRE_STACK=1 LAYERWATCH_REQUIRE_IMAGES=1
-    section "cargo test --workspace $*"; timed cargo test --workspace "$@"
+    # With arguments they choose the crates (e.g. -p layerwatch-oci); without, the whole workspace.
+    if [[ $# -eq 0 ]]; then set -- --workspace; fi
+    section "cargo test $*"; timed cargo test "$@"
 }
 
 events() {
