@@ -1,0 +1,7 @@
+//! Bulk comparisons of our version ordering against the ecosystems' real tools, over
+//! generated pairs (proptest strategies with a fixed seed) plus hand-picked edge cases.
+//! A missing tool fails the test with a message saying which one.
+
+mod apk;
+mod common;
+mod dpkg;
