@@ -11,16 +11,15 @@
 //! `manifest.json` is often the last entry, so [`DockerArchive::open`] reads the archive once:
 //! every entry is hashed as it streams past (a layer is named by the sha256 of its bytes as
 //! stored), small JSON entries are kept, and layer contents are not kept. Each layer is then
-//! streamed again on demand by [`BlobSource::open_layer`], without touching the disk: a plain
+//! streamed again on demand by [`crate::source::BlobSource::open_layer`], without touching the disk: a plain
 //! tar is opened and seeked to the layer's data; a gzip archive is decompressed again from
 //! the start up to the layer (a re-walk, so reading every layer of a compressed archive costs
 //! one decompression per layer).
 
 mod scan;
+mod stream;
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -30,9 +29,9 @@ use crate::config::parse_config;
 use crate::digest::Digest;
 use crate::media_type::{Compression, MediaType};
 use crate::reference::ImageRef;
-use crate::resolve::{BlobReader, images_from_entries};
-use crate::source::{BlobSource, LayerRef, LocalImage, SourceError, VerifyingReader, verify};
-use scan::{EntryInfo, Scan, io_err, is_gzip, normalize, scan, tar_stream};
+use crate::resolve::images_from_entries;
+use crate::source::{LayerRef, LocalImage, SourceError};
+use scan::{EntryInfo, Scan, is_gzip, normalize, scan};
 
 const KIND: &str = "docker archive";
 const MAX_LINK_HOPS: usize = 16;
@@ -98,8 +97,8 @@ impl DockerArchive {
         &self.images
     }
 
-    /// The image tagged `tag` (as in `RepoTags`, short or fully qualified), or the only image
-    /// when `tag` is `None`.
+    /// The image tagged `tag` (as in `RepoTags`, short or fully qualified, no tag meaning
+    /// `latest`), or the only image when `tag` is `None`.
     pub fn image(&self, tag: Option<&str>) -> Result<&LocalImage, SourceError> {
         let available = || {
             let all: Vec<&str> = self.tags.iter().flatten().map(String::as_str).collect();
@@ -119,7 +118,8 @@ impl DockerArchive {
                 let wanted = t.parse::<ImageRef>().ok();
                 let hit = self.tags.iter().position(|tags| {
                     tags.iter().any(|have| {
-                        have == t || (wanted.is_some() && have.parse::<ImageRef>().ok() == wanted)
+                        let have_ref = have.parse::<ImageRef>().ok();
+                        have == t || same_tag(have_ref.as_ref(), wanted.as_ref())
                     })
                 });
                 hit.map(|i| &self.images[i])
@@ -291,6 +291,18 @@ impl DockerArchive {
     }
 }
 
+/// Same registry, repository and tag, a missing tag meaning `latest` as in `docker run`.
+fn same_tag(a: Option<&ImageRef>, b: Option<&ImageRef>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a.registry() == b.registry()
+                && a.repository() == b.repository()
+                && a.tag().unwrap_or("latest") == b.tag().unwrap_or("latest")
+        }
+        _ => false,
+    }
+}
+
 fn blob_name(d: &Digest) -> String {
     format!("blobs/{}/{}", d.algorithm().as_str(), d.hex())
 }
@@ -300,67 +312,5 @@ fn sniffed_type(c: Compression) -> MediaType {
         Compression::None => MediaType::DockerLayerTar,
         Compression::Gzip => MediaType::DockerLayerGzip,
         Compression::Zstd => MediaType::OciLayerZstd,
-    }
-}
-
-impl BlobReader for DockerArchive {
-    fn read_verified(&self, digest: &Digest, what: &'static str) -> Result<Vec<u8>, SourceError> {
-        let name = blob_name(digest);
-        let missing = || SourceError::MissingBlob {
-            what,
-            digest: digest.clone(),
-            location: self.location(),
-        };
-        let (_, info) = self.resolve(&name).ok_or_else(missing)?;
-        let data = info.data.as_deref().ok_or_else(missing)?;
-        verify(
-            data,
-            digest,
-            what,
-            &format!("{}:{name}", self.path.display()),
-        )?;
-        Ok(data.to_vec())
-    }
-
-    fn location(&self) -> String {
-        DockerArchive::location(self)
-    }
-}
-
-impl BlobSource for DockerArchive {
-    fn open_layer(&self, layer: &LayerRef) -> Result<Box<dyn Read + Send + '_>, SourceError> {
-        let unknown = || SourceError::UnknownLayer {
-            location: self.location(),
-            digest: layer.digest.clone(),
-        };
-        let name = self.layer_entries.get(&layer.digest).ok_or_else(unknown)?;
-        let (_, info) = self.resolve(name).ok_or_else(unknown)?;
-        let stream: Box<dyn Read + Send> = if self.gzip {
-            let mut s = tar_stream(&self.path, true)?;
-            let skipped = io::copy(&mut (&mut s).take(info.offset), &mut io::sink())
-                .map_err(|e| io_err(&self.path, e))?;
-            if skipped != info.offset {
-                return Err(SourceError::Invalid {
-                    path: self.path.clone(),
-                    kind: KIND,
-                    reason: format!(
-                        "archive ended before layer `{name}`; did it change since it was opened?"
-                    ),
-                });
-            }
-            s
-        } else {
-            let mut f = File::open(&self.path).map_err(|e| io_err(&self.path, e))?;
-            f.seek(SeekFrom::Start(info.offset))
-                .map_err(|e| io_err(&self.path, e))?;
-            Box::new(BufReader::new(f))
-        };
-        let what = format!("layer {} ({}:{name})", info.digest, self.path.display());
-        Ok(Box::new(VerifyingReader::new(
-            stream.take(info.size),
-            info.digest.clone(),
-            Some(info.size),
-            what,
-        )))
     }
 }
