@@ -14,10 +14,12 @@ mod macros;
 
 pub mod apk;
 pub mod dpkg;
+pub mod rpm;
 mod version;
 
 pub use apk::ApkVersion;
 pub use dpkg::DpkgVersion;
+pub use rpm::RpmVersion;
 pub use version::Version;
 
 /// A version scheme: the ordering rules of one family of package managers.

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::{ApkVersion, DpkgVersion, Scheme, VersionError};
+use crate::{ApkVersion, DpkgVersion, RpmVersion, Scheme, VersionError};
 
 /// A version parsed under one [`Scheme`].
 ///
@@ -19,6 +19,7 @@ pub struct Version {
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Inner {
     Dpkg(DpkgVersion),
+    Rpm(RpmVersion),
     Apk(ApkVersion),
 }
 
@@ -27,6 +28,7 @@ impl Version {
     pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
         let inner = match scheme {
             Scheme::Dpkg => Inner::Dpkg(s.parse()?),
+            Scheme::Rpm => Inner::Rpm(s.parse()?),
             Scheme::Apk => Inner::Apk(s.parse()?),
             other => {
                 return Err(VersionError::invalid(
@@ -43,6 +45,7 @@ impl Version {
     pub fn scheme(&self) -> Scheme {
         match &self.inner {
             Inner::Dpkg(_) => Scheme::Dpkg,
+            Inner::Rpm(_) => Scheme::Rpm,
             Inner::Apk(_) => Scheme::Apk,
         }
     }
@@ -51,6 +54,7 @@ impl Version {
     pub fn as_str(&self) -> &str {
         match &self.inner {
             Inner::Dpkg(v) => v.as_str(),
+            Inner::Rpm(v) => v.as_str(),
             Inner::Apk(v) => v.as_str(),
         }
     }

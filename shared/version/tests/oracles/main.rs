@@ -5,3 +5,4 @@
 mod apk;
 mod common;
 mod dpkg;
+mod rpm;
