@@ -14,11 +14,13 @@ mod macros;
 
 pub mod apk;
 pub mod dpkg;
+pub mod pep440;
 pub mod rpm;
 mod version;
 
 pub use apk::ApkVersion;
 pub use dpkg::DpkgVersion;
+pub use pep440::Pep440Version;
 pub use rpm::RpmVersion;
 pub use version::Version;
 

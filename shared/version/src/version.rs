@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::{ApkVersion, DpkgVersion, RpmVersion, Scheme, VersionError};
+use crate::{ApkVersion, DpkgVersion, Pep440Version, RpmVersion, Scheme, VersionError};
 
 /// A version parsed under one [`Scheme`].
 ///
@@ -21,6 +21,7 @@ enum Inner {
     Dpkg(DpkgVersion),
     Rpm(RpmVersion),
     Apk(ApkVersion),
+    Pep440(Pep440Version),
 }
 
 impl Version {
@@ -30,6 +31,7 @@ impl Version {
             Scheme::Dpkg => Inner::Dpkg(s.parse()?),
             Scheme::Rpm => Inner::Rpm(s.parse()?),
             Scheme::Apk => Inner::Apk(s.parse()?),
+            Scheme::Pep440 => Inner::Pep440(s.parse()?),
             other => {
                 return Err(VersionError::invalid(
                     other,
@@ -47,6 +49,7 @@ impl Version {
             Inner::Dpkg(_) => Scheme::Dpkg,
             Inner::Rpm(_) => Scheme::Rpm,
             Inner::Apk(_) => Scheme::Apk,
+            Inner::Pep440(_) => Scheme::Pep440,
         }
     }
 
@@ -56,6 +59,7 @@ impl Version {
             Inner::Dpkg(v) => v.as_str(),
             Inner::Rpm(v) => v.as_str(),
             Inner::Apk(v) => v.as_str(),
+            Inner::Pep440(v) => v.as_str(),
         }
     }
 

@@ -5,4 +5,5 @@
 mod apk;
 mod common;
 mod dpkg;
+mod pep440;
 mod rpm;
