@@ -4,7 +4,13 @@
 //! such a file (up to [`FileKind::max_size`]) and hands the bytes to [`parse`], which turns
 //! them into an [`ItemContent`]. Nothing here touches the disk or knows about layers.
 
-use layerwatch_inventory::ItemContent;
+use layerwatch_inventory::{DbKind, ItemContent};
+
+mod apk;
+mod dpkg;
+mod osrelease;
+mod paragraph;
+mod rpm;
 
 /// The kinds of file this crate understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,10 +120,31 @@ pub enum PkgDbError {
 }
 
 /// Parses the bytes of a file that [`classify`] recognised.
+///
+/// Package databases give [`ItemContent::Packages`] with the installed packages only; identity
+/// files give their own variants. Malformed bytes give [`PkgDbError::Malformed`], never a panic.
 pub fn parse(kind: FileKind, bytes: &[u8]) -> Result<ItemContent, PkgDbError> {
-    let _ = bytes;
-    Err(PkgDbError::Malformed {
-        kind,
-        reason: "parser not written yet".to_string(),
+    parse_inner(kind, bytes).map_err(|reason| PkgDbError::Malformed { kind, reason })
+}
+
+/// What a format module says is wrong with its input; [`parse`] adds the file kind.
+type Reason = String;
+
+fn parse_inner(kind: FileKind, bytes: &[u8]) -> Result<ItemContent, Reason> {
+    let packages = |db, packages| ItemContent::Packages { db, packages };
+    Ok(match kind {
+        FileKind::DpkgStatus => packages(DbKind::DpkgStatus, dpkg::parse(bytes, false)?),
+        FileKind::DpkgStatusD => packages(DbKind::DpkgStatusD, dpkg::parse(bytes, true)?),
+        FileKind::ApkInstalled => packages(DbKind::ApkInstalled, apk::parse(bytes)?),
+        FileKind::RpmSqlite => packages(DbKind::RpmSqlite, rpm::sqlite::parse(bytes)?),
+        FileKind::RpmBdb => packages(DbKind::RpmBdb, rpm::bdb::parse(bytes)?),
+        FileKind::RpmNdb => packages(DbKind::RpmNdb, rpm::ndb::parse(bytes)?),
+        FileKind::OsRelease => ItemContent::OsRelease(osrelease::parse_os_release(bytes)),
+        FileKind::AlpineRelease => ItemContent::AlpineRelease {
+            version: osrelease::first_line(bytes)?,
+        },
+        FileKind::DebianVersion => ItemContent::DebianVersion {
+            version: osrelease::first_line(bytes)?,
+        },
     })
 }
