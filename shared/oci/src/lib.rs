@@ -10,6 +10,7 @@ pub mod digest;
 pub mod docker_archive;
 pub mod index;
 pub mod layout;
+pub mod local;
 pub mod manifest;
 pub mod media_type;
 pub mod platform;
@@ -22,6 +23,7 @@ pub use digest::{Algorithm, Digest, DigestError, DigestWriter};
 pub use docker_archive::DockerArchive;
 pub use index::{ATTESTATION_ANNOTATION, ATTESTATION_MANIFEST, REF_NAME_ANNOTATION};
 pub use layout::OciLayout;
+pub use local::LocalSource;
 pub use manifest::{
     Descriptor, ImageIndex, ImageManifest, ManifestError, ParsedManifest, parse_manifest,
 };
