@@ -35,7 +35,18 @@ export LAYERWATCH_MOTO_SERVER=$TOOLS/.venv/bin/moto_server
 export LAYERWATCH_AZURITE_BLOB=$TOOLS/.stack/npm/node_modules/.bin/azurite-blob
 
 section() { printf '\n==> %s\n' "$*"; }
-timed() { local t0=$SECONDS; "$@"; echo "    ($(( SECONDS - t0 )) s)"; }
+timed() { local t0=$SECONDS rc=0; "$@" || rc=$?; echo "    ($(( SECONDS - t0 )) s)"; return $rc; }
+# check NAME FUNCTION...: run one check; a failure is recorded and the next check still runs,
+# so one CI run shows every problem.
+FAILED=()
+check() {
+    local name=$1
+    shift
+    if ! "$@"; then
+        FAILED+=("$name")
+        echo "    FAILED: $name"
+    fi
+}
 
 prepare() {
     if [[ ${LAYERWATCH_SKIP_INSTALL:-0} != 1 ]]; then
@@ -64,8 +75,10 @@ start_stack() {
 }
 
 lint() {
-    section "cargo fmt --check"; timed cargo fmt --all -- --check
-    section "cargo clippy"; timed cargo clippy --workspace --all-targets -- -D warnings
+    local rc=0
+    section "cargo fmt --check"; timed cargo fmt --all -- --check || rc=1
+    section "cargo clippy"; timed cargo clippy --workspace --all-targets -- -D warnings || rc=1
+    return $rc
 }
 
 cargo_test() {
@@ -95,11 +108,15 @@ iac() {
 }
 
 case $STEP in
-    all) prepare; start_stack; lint; cargo_test "$@"; events; iac ;;
-    lint) lint ;;
-    cargo) [[ -d $LAYERWATCH_IMAGES/oci ]] || prepare; start_stack; cargo_test "$@" ;;
-    events) events ;;
-    iac) iac ;;
+    all) prepare; start_stack; check lint lint; check cargo cargo_test "$@"; check events events; check iac iac ;;
+    lint) check lint lint ;;
+    cargo) [[ -d $LAYERWATCH_IMAGES/oci ]] || prepare; start_stack; check cargo cargo_test "$@" ;;
+    events) check events events ;;
+    iac) check iac iac ;;
     *) echo "test.sh: unknown step '$STEP' (all, lint, cargo, events, iac)" >&2; exit 2 ;;
 esac
-section "test.sh $STEP: done"
+if [[ ${#FAILED[@]} -gt 0 ]]; then
+    section "test.sh $STEP: FAILED: ${FAILED[*]}"
+    exit 1
+fi
+section "test.sh $STEP: all passed"

@@ -42,6 +42,10 @@ def references(event: dict):
 
 
 def main(events: Path, images: Path) -> int:
+    if not (images / "oci").is_dir():
+        print(f"check-events: {images}/oci is missing; run infra/build-test-images.sh {images}",
+              file=sys.stderr)
+        return 1
     known = known_manifests(images)
     checked = 0
     for path in sorted(events.glob("*.json")):
