@@ -14,14 +14,18 @@ mod macros;
 
 pub mod apk;
 pub mod dpkg;
+pub mod go;
 pub mod pep440;
 pub mod rpm;
+pub mod semver;
 mod version;
 
 pub use apk::ApkVersion;
 pub use dpkg::DpkgVersion;
+pub use go::GoVersion;
 pub use pep440::Pep440Version;
 pub use rpm::RpmVersion;
+pub use semver::SemverVersion;
 pub use version::Version;
 
 /// A version scheme: the ordering rules of one family of package managers.

@@ -3,66 +3,72 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::{ApkVersion, DpkgVersion, Pep440Version, RpmVersion, Scheme, VersionError};
+use crate::{Scheme, VersionError};
+
+/// Declares the per-scheme enum and the dispatch on it from one list, so a scheme cannot
+/// be half wired in.
+macro_rules! schemes {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        /// One variant per scheme; the variant order is the cross-scheme order.
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+        enum Inner {
+            $($variant($ty)),*
+        }
+
+        impl Version {
+            /// Parses `s` under `scheme`.
+            pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
+                let inner = match scheme {
+                    $(Scheme::$variant => Inner::$variant(s.parse()?),)*
+                    #[allow(unreachable_patterns)]
+                    other => {
+                        return Err(VersionError::invalid(
+                            other,
+                            s,
+                            "this scheme is not supported in this build",
+                        ));
+                    }
+                };
+                Ok(Version { inner })
+            }
+
+            /// The scheme this version was parsed under.
+            pub fn scheme(&self) -> Scheme {
+                match &self.inner {
+                    $(Inner::$variant(_) => Scheme::$variant,)*
+                }
+            }
+
+            /// The version string as it was given.
+            pub fn as_str(&self) -> &str {
+                match &self.inner {
+                    $(Inner::$variant(v) => v.as_str(),)*
+                }
+            }
+        }
+    };
+}
+
+schemes!(
+    Dpkg(crate::DpkgVersion),
+    Rpm(crate::RpmVersion),
+    Apk(crate::ApkVersion),
+    Pep440(crate::Pep440Version),
+    Semver(crate::SemverVersion),
+    Go(crate::GoVersion),
+);
 
 /// A version parsed under one [`Scheme`].
 ///
 /// Versions of the same scheme order as that scheme's tool orders them. Versions of different
 /// schemes are never meaningfully comparable; so that `Ord` stays total they order by scheme
-/// first.
+/// first (use [`Version::partial_cmp_same_scheme`] to be told instead).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Version {
     inner: Inner,
 }
 
-/// One variant per scheme; the variant order is the cross-scheme order.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Inner {
-    Dpkg(DpkgVersion),
-    Rpm(RpmVersion),
-    Apk(ApkVersion),
-    Pep440(Pep440Version),
-}
-
 impl Version {
-    /// Parses `s` under `scheme`.
-    pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
-        let inner = match scheme {
-            Scheme::Dpkg => Inner::Dpkg(s.parse()?),
-            Scheme::Rpm => Inner::Rpm(s.parse()?),
-            Scheme::Apk => Inner::Apk(s.parse()?),
-            Scheme::Pep440 => Inner::Pep440(s.parse()?),
-            other => {
-                return Err(VersionError::invalid(
-                    other,
-                    s,
-                    "this scheme is not supported in this build",
-                ));
-            }
-        };
-        Ok(Version { inner })
-    }
-
-    /// The scheme this version was parsed under.
-    pub fn scheme(&self) -> Scheme {
-        match &self.inner {
-            Inner::Dpkg(_) => Scheme::Dpkg,
-            Inner::Rpm(_) => Scheme::Rpm,
-            Inner::Apk(_) => Scheme::Apk,
-            Inner::Pep440(_) => Scheme::Pep440,
-        }
-    }
-
-    /// The version string as it was given.
-    pub fn as_str(&self) -> &str {
-        match &self.inner {
-            Inner::Dpkg(v) => v.as_str(),
-            Inner::Rpm(v) => v.as_str(),
-            Inner::Apk(v) => v.as_str(),
-            Inner::Pep440(v) => v.as_str(),
-        }
-    }
-
     /// Compares with another version, `None` when the schemes differ.
     pub fn partial_cmp_same_scheme(&self, other: &Version) -> Option<Ordering> {
         (self.scheme() == other.scheme()).then(|| self.cmp(other))

@@ -7,3 +7,4 @@ mod common;
 mod dpkg;
 mod pep440;
 mod rpm;
+mod semver;
