@@ -165,6 +165,54 @@ fn bdb_gives_libuuid() {
     assert_eq!(got, [expected]);
 }
 
+/// Rewrites a little-endian BDB hash file in big-endian order (as a big-endian host writes
+/// it): metadata, page headers, item offsets, off-page references and record-number keys.
+fn bdb_to_big_endian(le: &[u8]) -> Vec<u8> {
+    let mut be = le.to_vec();
+    let swap32 = |b: &mut [u8], at: usize| b[at..at + 4].reverse();
+    let swap16 = |b: &mut [u8], at: usize| b[at..at + 2].reverse();
+    let page_size = u32::from_le_bytes(le[20..24].try_into().expect("4 bytes")) as usize;
+    for at in [8, 12, 16, 20, 28, 32] {
+        swap32(&mut be, at);
+    }
+    for (number, page) in be.chunks_exact_mut(page_size).enumerate().skip(1) {
+        let orig = &le[number * page_size..(number + 1) * page_size];
+        for at in [8, 12, 16] {
+            swap32(page, at);
+        }
+        swap16(page, 20);
+        swap16(page, 22);
+        if page[25] != 13 && page[25] != 2 {
+            continue;
+        }
+        let entries = usize::from(u16::from_le_bytes([orig[20], orig[21]]));
+        for i in 0..entries {
+            let offset = usize::from(u16::from_le_bytes([orig[26 + 2 * i], orig[27 + 2 * i]]));
+            swap16(page, 26 + 2 * i);
+            match page[offset] {
+                3 => {
+                    swap32(page, offset + 4);
+                    swap32(page, offset + 8);
+                }
+                1 if i % 2 == 0 => swap32(page, offset + 1),
+                _ => {}
+            }
+        }
+    }
+    be
+}
+
+#[test]
+fn bdb_big_endian_gives_the_same_package() {
+    let le = common::read(BDB);
+    let be = bdb_to_big_endian(&le);
+    assert_ne!(le, be);
+    assert_eq!(
+        packages(FileKind::RpmBdb, &be),
+        packages(FileKind::RpmBdb, &le)
+    );
+}
+
 #[test]
 fn bdb_matches_rpm_tool() {
     let got = rows(&packages(FileKind::RpmBdb, &common::read(BDB)));
