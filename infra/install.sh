@@ -85,6 +85,12 @@ make_venv() { # make_venv DIR REQUIREMENTS STAMP
 }
 make_venv "$TOOLS/.venv" "$INFRA/requirements.txt" venv
 make_venv "$TOOLS/.venv-iac" "$INFRA/requirements-iac.txt" venv-iac
+# Tests reach the venv as <repo>/.venv; with the tools kept elsewhere, link it in.
+if [[ $TOOLS != "$REPO" ]]; then
+    for v in .venv .venv-iac; do
+        [[ -e $REPO/$v || -L $REPO/$v ]] || ln -s "$TOOLS/$v" "$REPO/$v"
+    done
+fi
 
 # --- Azurite (npm) --------------------------------------------------------------------------
 NPM_DIR=$TOOLS/.stack/npm

@@ -68,10 +68,14 @@ start_stack() {
     timed "$INFRA/stack-up.sh" "$STACK_DIR"
     # shellcheck disable=SC1091
     source "$STACK_DIR/env.sh"
-    section "push test images"
-    timed "$INFRA/push-test-images.sh" "$LAYERWATCH_REGISTRY" "$LAYERWATCH_IMAGES" >/dev/null
+    section "push test images to $LAYERWATCH_REGISTRY and $LAYERWATCH_REGISTRY_AUTH"
+    timed push_all
+}
+
+push_all() {
+    "$INFRA/push-test-images.sh" "$LAYERWATCH_REGISTRY" "$LAYERWATCH_IMAGES" >/dev/null
     LAYERWATCH_PUSH_CREDS="$LAYERWATCH_REGISTRY_AUTH_USER:$LAYERWATCH_REGISTRY_AUTH_PASSWORD" \
-        timed "$INFRA/push-test-images.sh" "$LAYERWATCH_REGISTRY_AUTH" "$LAYERWATCH_IMAGES" >/dev/null
+        "$INFRA/push-test-images.sh" "$LAYERWATCH_REGISTRY_AUTH" "$LAYERWATCH_IMAGES" >/dev/null
 }
 
 lint() {
