@@ -1,1 +1,18 @@
 //! The advisory store: feed ingestion, the embedded store, and matching.
+//!
+//! - [`model`]: the normalised [`Advisory`] every feed is turned into.
+//! - [`feeds`]: readers for Alpine secdb, Debian DSA/DLA lists, OSV (JSON and YAML) and the
+//!   Node.js security WG, plus [`feeds::discover`] to find them in a directory.
+//! - [`store`]: the embedded SQLite store built from a feed directory, opened read-only per scan.
+
+pub mod feeds;
+pub mod model;
+pub mod score;
+pub mod store;
+
+pub use feeds::{FeedError, FeedFile, FeedKind, ParsedFile, discover};
+pub use model::{
+    Advisory, Affected, Cvss, Event, FixState, Namespace, Range, RangeKind, Severity,
+    VendorSeverity, normalize_package,
+};
+pub use store::{SourceInfo, Store, StoreError, UpdateSummary};
