@@ -56,6 +56,7 @@ schemes!(
     Pep440(crate::Pep440Version),
     Semver(crate::SemverVersion),
     Go(crate::GoVersion),
+    Maven(crate::MavenVersion),
 );
 
 /// A version parsed under one [`Scheme`].
