@@ -1,1 +1,166 @@
 //! The streaming layer reader: one pass over a blob, digest checked, nothing written to disk.
+//!
+//! [`read_layer`] reads a layer blob exactly once: every byte is hashed (on a second thread for
+//! blobs larger than one chunk) while the compression is told apart by magic bytes, the stream
+//! is inflated and the tar is walked. Files that [`layerwatch_pkgdb::classify`] recognises are
+//! buffered and parsed; whiteouts, symlinks, setuid files and shadowing entries are recorded,
+//! all under the caps of [`Limits`], so memory stays bounded whatever the layer holds.
+
+mod collect;
+mod error;
+mod limits;
+mod source;
+mod stream;
+
+use std::io::{self, BufRead, Read};
+
+use layerwatch_inventory::path::normalize;
+use layerwatch_inventory::{Compression, LayerInventory};
+use layerwatch_oci::Digest;
+
+pub use error::LayerError;
+pub use limits::Limits;
+
+use collect::Collector;
+use source::Source;
+use stream::TarStream;
+
+/// Reads the layer blob `blob`, whose digest should be `expected`, into its inventory.
+///
+/// The whole blob is read, to its last byte after the tar end, and hashed with the algorithm
+/// of `expected`; a different digest is [`LayerError::DigestMismatch`]. gzip (any number of
+/// members), zstd and plain tar are told apart by their first bytes.
+pub fn read_layer<R: Read>(
+    blob: R,
+    expected: &Digest,
+    limits: &Limits,
+) -> Result<LayerInventory, LayerError> {
+    let mut source = Source::new(blob, expected.algorithm());
+    let head = source.fill_buf().map_err(|source| LayerError::Io {
+        layer: expected.clone(),
+        source,
+    })?;
+    let compression = stream::detect(head);
+    if head.is_empty() {
+        return Err(LayerError::NotATar {
+            layer: expected.clone(),
+            compression,
+            reason: "the blob is empty".to_string(),
+        });
+    }
+    let stream = TarStream::new(source, compression).map_err(|source| LayerError::Decompress {
+        layer: expected.clone(),
+        compression,
+        source,
+    })?;
+
+    let mut archive = tar::Archive::new(stream);
+    let mut collector = Collector::new(expected, compression, limits);
+    let walked = walk(&mut archive, &mut collector);
+    let mut stream = archive.into_inner();
+    let entries = collector.inv.entries;
+    // Reading on to the end covers padding, the gzip trailer (CRC) and the whole raw blob.
+    let result = walked.and_then(|()| {
+        stream.drain().map_err(|error| Failure {
+            index: entries,
+            path: None,
+            error,
+        })
+    });
+    if let Err(failure) = result {
+        return Err(explain(failure, stream, expected, compression));
+    }
+
+    let mut inv = collector.inv;
+    inv.uncompressed_size = stream.produced();
+    let (actual, size) = stream.into_source().finish();
+    if actual != *expected {
+        return Err(LayerError::DigestMismatch {
+            layer: expected.clone(),
+            actual,
+        });
+    }
+    inv.size = size;
+    Ok(inv)
+}
+
+/// Where walking the tar stopped, before it is told apart into a [`LayerError`].
+struct Failure {
+    index: u64,
+    path: Option<String>,
+    error: io::Error,
+}
+
+fn walk<R: Read>(
+    archive: &mut tar::Archive<TarStream<R>>,
+    collector: &mut Collector<'_>,
+) -> Result<(), Failure> {
+    let entries = archive.entries_with_seek().map_err(|error| Failure {
+        index: 0,
+        path: None,
+        error,
+    })?;
+    for (index, entry) in (0u64..).zip(entries) {
+        let mut entry = entry.map_err(|error| Failure {
+            index,
+            path: None,
+            error,
+        })?;
+        let path = normalize(&String::from_utf8_lossy(&entry.path_bytes()));
+        collector
+            .entry(&path, &mut entry)
+            .map_err(|error| Failure {
+                index,
+                path: Some(path.clone()),
+                error,
+            })?;
+    }
+    Ok(())
+}
+
+/// Tells what went wrong: the blob could not be read, it is not the blob asked for, its
+/// compression is corrupt, or the tar inside is bad.
+fn explain<R: Read>(
+    failure: Failure,
+    mut stream: TarStream<R>,
+    layer: &Digest,
+    compression: Compression,
+) -> LayerError {
+    let layer = layer.clone();
+    if stream.source().failed() {
+        return LayerError::Io {
+            layer,
+            source: failure.error,
+        };
+    }
+    let decode_failed = stream.decode_failed();
+    // A blob that is not the one asked for explains any damage inside it best.
+    let mut source = stream.into_source();
+    if let Err(source) = source.drain() {
+        return LayerError::Io { layer, source };
+    }
+    let (actual, _) = source.finish();
+    if actual != layer {
+        return LayerError::DigestMismatch { layer, actual };
+    }
+    if decode_failed {
+        LayerError::Decompress {
+            layer,
+            compression,
+            source: failure.error,
+        }
+    } else if failure.index == 0 && failure.path.is_none() {
+        LayerError::NotATar {
+            layer,
+            compression,
+            reason: failure.error.to_string(),
+        }
+    } else {
+        LayerError::BadTar {
+            layer,
+            index: failure.index,
+            path: failure.path,
+            source: failure.error,
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The tar side of a layer: the decompressed stream, told apart by magic bytes, buffered.
+//!
+//! [`TarStream`] gives the tar walker `Read` plus a forward-only `Seek`, so the data of entries
+//! we do not keep is inflated into our buffer and dropped there instead of being copied out.
+
+use std::io::{self, Read, Seek, SeekFrom};
+
+use flate2::bufread::MultiGzDecoder;
+use layerwatch_inventory::Compression;
+
+use crate::source::Source;
+
+/// Decompressed bytes buffered for the tar walker.
+const BUFFER: usize = 256 << 10;
+
+/// Tells the compression of a blob from its first bytes; media types are not trusted.
+pub(crate) fn detect(head: &[u8]) -> Compression {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Compression::Zstd
+    } else {
+        Compression::None
+    }
+}
+
+/// The decompressor in front of the raw source.
+enum Decoder<R: Read> {
+    /// gzip, any number of members.
+    Gzip(Box<MultiGzDecoder<Source<R>>>),
+    /// zstd, any number of frames.
+    Zstd(zstd::stream::read::Decoder<'static, Source<R>>),
+    /// A plain tar.
+    Plain(Source<R>),
+}
+
+/// The uncompressed tar stream, buffered, counting what it produced.
+pub(crate) struct TarStream<R: Read> {
+    decoder: Decoder<R>,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+    /// Bytes handed out or skipped: the position the tar walker sees.
+    position: u64,
+    /// Bytes the decompressor produced.
+    produced: u64,
+    decode_failed: bool,
+}
+
+impl<R: Read> TarStream<R> {
+    /// A stream decoding `source` as `compression`.
+    pub(crate) fn new(source: Source<R>, compression: Compression) -> io::Result<Self> {
+        let decoder = match compression {
+            Compression::Gzip => Decoder::Gzip(Box::new(MultiGzDecoder::new(source))),
+            Compression::Zstd => Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(source)?),
+            Compression::None => Decoder::Plain(source),
+        };
+        Ok(TarStream {
+            decoder,
+            buf: vec![0; BUFFER].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            position: 0,
+            produced: 0,
+            decode_failed: false,
+        })
+    }
+
+    /// Bytes of the uncompressed stream produced so far.
+    pub(crate) fn produced(&self) -> u64 {
+        self.produced
+    }
+
+    /// The raw source, to read its rest or see whether it failed.
+    pub(crate) fn source(&mut self) -> &mut Source<R> {
+        match &mut self.decoder {
+            Decoder::Gzip(d) => d.get_mut(),
+            Decoder::Zstd(d) => d.get_mut(),
+            Decoder::Plain(s) => s,
+        }
+    }
+
+    /// The raw source, once the stream is done with.
+    pub(crate) fn into_source(self) -> Source<R> {
+        match self.decoder {
+            Decoder::Gzip(d) => (*d).into_inner(),
+            Decoder::Zstd(d) => d.finish(),
+            Decoder::Plain(s) => s,
+        }
+    }
+
+    /// True once the decompressor reported an error that did not come from the raw source.
+    pub(crate) fn decode_failed(&mut self) -> bool {
+        self.decode_failed && !self.source().failed()
+    }
+
+    /// Reads the rest of the uncompressed stream (padding after the tar end, trailers), which
+    /// also checks the gzip CRC and reads the raw blob to its end.
+    pub(crate) fn drain(&mut self) -> io::Result<()> {
+        self.pos = self.len;
+        while self.refill()? > 0 {
+            self.pos = self.len;
+        }
+        self.source().drain()
+    }
+
+    fn decode(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let result = loop {
+            let r = match &mut self.decoder {
+                Decoder::Gzip(d) => d.read(out),
+                Decoder::Zstd(d) => d.read(out),
+                Decoder::Plain(s) => s.read(out),
+            };
+            match r {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                other => break other,
+            }
+        };
+        match result {
+            Ok(n) => {
+                self.produced += n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                self.decode_failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// Refills the buffer; returns the bytes now available (0 at the end).
+    fn refill(&mut self) -> io::Result<usize> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.decode(&mut buf);
+        self.buf = buf;
+        self.pos = 0;
+        self.len = result?;
+        Ok(self.len)
+    }
+}
+
+impl<R: Read> Read for TarStream<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.len {
+            // Large reads skip the buffer rather than copy through it.
+            if out.len() >= self.buf.len() {
+                let n = self.decode(out)?;
+                self.position += n as u64;
+                return Ok(n);
+            }
+            if self.refill()? == 0 {
+                return Ok(0);
+            }
+        }
+        let n = (self.len - self.pos).min(out.len());
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read> Seek for TarStream<R> {
+    /// Only forward moves from the current position; they decode and drop the bytes.
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let SeekFrom::Current(delta) = to else {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a layer stream only seeks forward",
+            ));
+        };
+        let mut left = u64::try_from(delta).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a layer stream only seeks forward",
+            )
+        })?;
+        while left > 0 {
+            if self.pos == self.len && self.refill()? == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the tar stream ends inside an entry",
+                ));
+            }
+            let n = ((self.len - self.pos) as u64).min(left);
+            // `n` is at most the buffered length, a usize.
+            self.pos += n as usize;
+            self.position += n;
+            left -= n;
+        }
+        Ok(self.position)
+    }
+}
