@@ -14,6 +14,7 @@ mod macros;
 
 pub mod apk;
 pub mod dpkg;
+pub mod gem;
 pub mod go;
 pub mod maven;
 pub mod npm_range;
@@ -24,6 +25,7 @@ mod version;
 
 pub use apk::ApkVersion;
 pub use dpkg::DpkgVersion;
+pub use gem::GemVersion;
 pub use go::GoVersion;
 pub use maven::MavenVersion;
 pub use npm_range::{NpmRange, npm_range_contains};

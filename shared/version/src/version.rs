@@ -57,6 +57,7 @@ schemes!(
     Semver(crate::SemverVersion),
     Go(crate::GoVersion),
     Maven(crate::MavenVersion),
+    RubyGems(crate::GemVersion),
 );
 
 /// A version parsed under one [`Scheme`].

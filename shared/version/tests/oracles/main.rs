@@ -5,6 +5,7 @@
 mod apk;
 mod common;
 mod dpkg;
+mod gem;
 mod maven;
 mod npm_range;
 mod pep440;
