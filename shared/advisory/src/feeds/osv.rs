@@ -330,8 +330,12 @@ pub(crate) fn namespace_of(ecosystem: &str) -> Option<Namespace> {
     }
 }
 
-/// Debian's release numbers by codename, as the security tracker names releases.
-fn debian_codename(number: &str) -> Option<&'static str> {
+/// Debian's release numbers by codename, as the security tracker names releases; a release
+/// OSV already names by codename (`Debian:sid`) passes through.
+fn debian_codename(number: &str) -> Option<&str> {
+    if !number.is_empty() && number.chars().all(|c| c.is_ascii_lowercase()) {
+        return Some(number);
+    }
     Some(match number {
         "3.0" => "woody",
         "3.1" => "sarge",
