@@ -170,3 +170,28 @@ fn first_line(text: &str) -> Option<String> {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
     Some(line.chars().take(240).collect())
 }
+
+/// Debian's release numbers by codename, as the security tracker names releases; a release
+/// OSV already names by codename (`Debian:sid`) passes through.
+pub(crate) fn debian_codename(number: &str) -> Option<&str> {
+    if !number.is_empty() && number.chars().all(|c| c.is_ascii_lowercase()) {
+        return Some(number);
+    }
+    Some(match number {
+        "3.0" => "woody",
+        "3.1" => "sarge",
+        "4.0" | "4" => "etch",
+        "5.0" | "5" => "lenny",
+        "6.0" | "6" => "squeeze",
+        "7" => "wheezy",
+        "8" => "jessie",
+        "9" => "stretch",
+        "10" => "buster",
+        "11" => "bullseye",
+        "12" => "bookworm",
+        "13" => "trixie",
+        "14" => "forky",
+        "15" => "duke",
+        _ => return None,
+    })
+}

@@ -191,6 +191,32 @@ impl Namespace {
         }
     }
 
+    /// The namespace an image's OS packages are looked up in, from its os-release `ID`,
+    /// `VERSION_ID` and `VERSION_CODENAME`: Alpine by `major.minor` (`3.10.3` is `3.10`, a
+    /// pre-release such as `3.21.0_alpha20240807` is `edge`), Debian by codename (from the
+    /// number when the codename is missing), Ubuntu by `VERSION_ID`, others as given.
+    pub fn for_os_release(id: &str, version_id: &str, codename: Option<&str>) -> Option<Self> {
+        let id = id.trim().to_ascii_lowercase();
+        let version_id = version_id.trim();
+        let release = match id.as_str() {
+            "alpine" if version_id.contains("_alpha") || version_id == "edge" => "edge".into(),
+            "alpine" => {
+                let mut parts = version_id.split('.');
+                match (parts.next(), parts.next()) {
+                    (Some(major), Some(minor)) => format!("{major}.{minor}"),
+                    _ => return None,
+                }
+            }
+            "debian" => match codename.map(str::trim).filter(|c| !c.is_empty()) {
+                Some(c) => c.to_ascii_lowercase(),
+                None => crate::feeds::debian_codename(version_id.split('.').next()?)?.to_owned(),
+            },
+            _ if version_id.is_empty() => return None,
+            _ => version_id.to_owned(),
+        };
+        Some(Namespace::os(id, release))
+    }
+
     /// The store's index key: `os:alpine:3.10`, `lang:npm`.
     pub fn key(&self) -> String {
         match self {

@@ -205,3 +205,30 @@ fn rustsec_record_with_cvss_3_0() {
     assert_eq!(a.cvss[0].base_score, Some(8.1));
     assert_eq!(a.informational, None);
 }
+
+#[test]
+fn os_release_namespaces_match_the_feed_namespaces() {
+    // os-release values as the images write them; the namespaces are those the feeds use.
+    let ns = |id, v, c| Namespace::for_os_release(id, v, c);
+    assert_eq!(
+        ns("alpine", "3.10.3", None),
+        Some(Namespace::os("alpine", "3.10"))
+    );
+    assert_eq!(
+        ns("alpine", "3.21.0_alpha20240807", None),
+        Some(Namespace::os("alpine", "edge"))
+    );
+    assert_eq!(
+        ns("debian", "10", Some("buster")),
+        Some(Namespace::os("debian", "buster"))
+    );
+    assert_eq!(
+        ns("debian", "9", None),
+        Some(Namespace::os("debian", "stretch"))
+    );
+    assert_eq!(
+        ns("ubuntu", "18.04", Some("bionic")),
+        Some(Namespace::os("ubuntu", "18.04"))
+    );
+    assert_eq!(ns("alpine", "", None), None);
+}

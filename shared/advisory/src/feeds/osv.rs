@@ -8,7 +8,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{FeedError, FeedFile, FeedKind, ParsedFile, first_line, normalize_time};
+use super::{
+    FeedError, FeedFile, FeedKind, ParsedFile, debian_codename, first_line, normalize_time,
+};
 use crate::model::{
     Advisory, Affected, Event, FixState, Namespace, Range, RangeKind, Severity, VendorSeverity,
 };
@@ -328,29 +330,4 @@ pub(crate) fn namespace_of(ecosystem: &str) -> Option<Namespace> {
         }
         _ => None,
     }
-}
-
-/// Debian's release numbers by codename, as the security tracker names releases; a release
-/// OSV already names by codename (`Debian:sid`) passes through.
-fn debian_codename(number: &str) -> Option<&str> {
-    if !number.is_empty() && number.chars().all(|c| c.is_ascii_lowercase()) {
-        return Some(number);
-    }
-    Some(match number {
-        "3.0" => "woody",
-        "3.1" => "sarge",
-        "4.0" | "4" => "etch",
-        "5.0" | "5" => "lenny",
-        "6.0" | "6" => "squeeze",
-        "7" => "wheezy",
-        "8" => "jessie",
-        "9" => "stretch",
-        "10" => "buster",
-        "11" => "bullseye",
-        "12" => "bookworm",
-        "13" => "trixie",
-        "14" => "forky",
-        "15" => "duke",
-        _ => return None,
-    })
 }
