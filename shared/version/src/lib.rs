@@ -13,22 +13,26 @@ use layerwatch_inventory::Ecosystem;
 mod macros;
 
 pub mod apk;
+pub mod composer;
 pub mod dpkg;
 pub mod gem;
 pub mod go;
 pub mod maven;
 pub mod npm_range;
+pub mod nuget;
 pub mod pep440;
 pub mod rpm;
 pub mod semver;
 mod version;
 
 pub use apk::ApkVersion;
+pub use composer::ComposerVersion;
 pub use dpkg::DpkgVersion;
 pub use gem::GemVersion;
 pub use go::GoVersion;
 pub use maven::MavenVersion;
 pub use npm_range::{NpmRange, npm_range_contains};
+pub use nuget::NugetVersion;
 pub use pep440::Pep440Version;
 pub use rpm::RpmVersion;
 pub use semver::SemverVersion;

@@ -20,14 +20,6 @@ macro_rules! schemes {
             pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
                 let inner = match scheme {
                     $(Scheme::$variant => Inner::$variant(s.parse()?),)*
-                    #[allow(unreachable_patterns)]
-                    other => {
-                        return Err(VersionError::invalid(
-                            other,
-                            s,
-                            "this scheme is not supported in this build",
-                        ));
-                    }
                 };
                 Ok(Version { inner })
             }
@@ -58,7 +50,56 @@ schemes!(
     Go(crate::GoVersion),
     Maven(crate::MavenVersion),
     RubyGems(crate::GemVersion),
+    Nuget(crate::NugetVersion),
+    Composer(crate::ComposerVersion),
 );
+
+#[cfg(test)]
+mod tests {
+    use layerwatch_inventory::Ecosystem;
+
+    use super::*;
+    use crate::compare;
+
+    #[test]
+    fn every_ecosystem_has_a_scheme_that_parses_its_versions() {
+        let cases = [
+            (Ecosystem::Deb, "1:2.36-9+deb12u4"),
+            (Ecosystem::Rpm, "1:4.18.0-477.10.1.el8_8"),
+            (Ecosystem::Apk, "3.0.15-r0"),
+            (Ecosystem::Pypi, "2.31.0"),
+            (Ecosystem::Npm, "4.17.21"),
+            (Ecosystem::Cargo, "1.0.195"),
+            (Ecosystem::Golang, "v0.17.0"),
+            (Ecosystem::Maven, "2.17.1"),
+            (Ecosystem::Gem, "7.1.3.4"),
+            (Ecosystem::Nuget, "13.0.3"),
+            (Ecosystem::Composer, "v6.4.3"),
+        ];
+        for (eco, v) in cases {
+            let scheme = Scheme::for_ecosystem(eco);
+            let parsed = Version::parse(scheme, v).unwrap();
+            assert_eq!(parsed.scheme(), scheme);
+            assert_eq!(parsed.as_str(), v);
+        }
+    }
+
+    #[test]
+    fn compare_and_errors() {
+        assert_eq!(
+            compare(Scheme::Dpkg, "1.0~rc1", "1.0").unwrap(),
+            Ordering::Less
+        );
+        let err = compare(Scheme::Semver, "1.0", "1.0.0").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid semver version `1.0`: needs MAJOR.MINOR.PATCH"
+        );
+        let a = Version::parse(Scheme::Dpkg, "1.0").unwrap();
+        let b = Version::parse(Scheme::Apk, "1.0").unwrap();
+        assert_eq!(a.partial_cmp_same_scheme(&b), None);
+    }
+}
 
 /// A version parsed under one [`Scheme`].
 ///

@@ -4,6 +4,7 @@
 
 mod apk;
 mod common;
+mod composer;
 mod dpkg;
 mod gem;
 mod maven;
