@@ -1,4 +1,4 @@
-//! Maven's own `ComparableVersion` (Debian's `maven` package, maven-artifact 3.8) as the
+//! Maven's own `ComparableVersion` (Debian's `libmaven3-core-java`, maven-artifact 3.8) as the
 //! oracle for [`MavenVersion`], run through a small Java program fed from stdin.
 
 use std::process::Command;
@@ -7,7 +7,7 @@ use layerwatch_version::MavenVersion;
 
 use crate::common::{assert_agree, fragments, generate, run_batch, sign};
 
-const JAR: &str = "/usr/share/maven/lib/maven-artifact-3.x.jar";
+const JAR: &str = "/usr/share/java/maven3-artifact.jar";
 
 const PROGRAM: &str = r#"
 import org.apache.maven.artifact.versioning.ComparableVersion;
@@ -76,7 +76,7 @@ fn version() -> impl proptest::strategy::Strategy<Value = String> {
 fn comparable_version_agrees_on_generated_pairs() {
     assert!(
         std::path::Path::new(JAR).exists(),
-        "{JAR} missing: install Debian's maven and a JDK"
+        "{JAR} missing: install Debian's libmaven3-core-java and openjdk-17-jdk-headless"
     );
     let dir = tempfile::tempdir().expect("temp dir");
     let src = dir.path().join("Cmp.java");
