@@ -7,6 +7,7 @@ mod common;
 mod composer;
 mod dpkg;
 mod gem;
+mod laws;
 mod maven;
 mod npm_range;
 mod pep440;
