@@ -4,6 +4,16 @@
 //! with [`FromStr`](std::str::FromStr) and orders with [`Ord`] exactly as the ecosystem's own
 //! tool does. [`Version`] wraps any of them so callers can parse once per scheme and compare
 //! many times; [`compare`] is the one-shot form.
+//!
+//! ```
+//! use layerwatch_version::{Scheme, Version, compare, npm_range_contains};
+//!
+//! assert!(compare(Scheme::Dpkg, "1.0~rc1", "1.0")?.is_lt());
+//! let fixed = Version::parse(Scheme::Apk, "3.0.15-r0")?;
+//! assert!(Version::parse(Scheme::Apk, "3.0.8-r0")? < fixed);
+//! assert!(npm_range_contains(">=1.2.7 <1.3.0", "1.2.99")?);
+//! # Ok::<(), layerwatch_version::VersionError>(())
+//! ```
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -38,8 +48,12 @@ pub use rpm::RpmVersion;
 pub use semver::SemverVersion;
 pub use version::Version;
 
-/// A version scheme: the ordering rules of one family of package managers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A version scheme: the ordering rules of one family of package managers. Serialised as
+/// its lowercase name ([`Scheme::as_str`]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Scheme {
     /// Debian policy 5.6.12 (`dpkg --compare-versions`).
     Dpkg,

@@ -85,6 +85,31 @@ mod tests {
     }
 
     #[test]
+    fn schemes_serialise_as_their_names() {
+        for e in [
+            Ecosystem::Deb,
+            Ecosystem::Rpm,
+            Ecosystem::Apk,
+            Ecosystem::Pypi,
+            Ecosystem::Npm,
+        ]
+        .into_iter()
+        .chain([
+            Ecosystem::Golang,
+            Ecosystem::Maven,
+            Ecosystem::Gem,
+            Ecosystem::Nuget,
+        ])
+        .chain([Ecosystem::Composer])
+        {
+            let scheme = Scheme::for_ecosystem(e);
+            let json = serde_json::to_string(&scheme).unwrap();
+            assert_eq!(json, format!("\"{}\"", scheme.as_str()));
+            assert_eq!(serde_json::from_str::<Scheme>(&json).unwrap(), scheme);
+        }
+    }
+
+    #[test]
     fn compare_and_errors() {
         assert_eq!(
             compare(Scheme::Dpkg, "1.0~rc1", "1.0").unwrap(),
