@@ -45,17 +45,26 @@ fn our_answer(range: &str, version: &str) -> String {
     }
 }
 
-/// The feed's ranges: every `vulnerable_versions` and `patched_versions` string.
+/// The feed's ranges: every `vulnerable_versions` and `patched_versions` string of the npm
+/// package advisories, and every `vulnerable` and `patched` one of the Node.js core ones.
 fn feed_ranges() -> Vec<String> {
-    let dir = shared_data().join("advisories/npm/nodejs-security-wg/npm");
+    let base = shared_data().join("advisories/npm/nodejs-security-wg");
     let mut ranges = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display())) {
-        let path = entry.expect("dir entry").path();
-        let text = std::fs::read_to_string(&path).expect("read advisory");
-        let json: serde_json::Value = serde_json::from_str(&text).expect("advisory is JSON");
-        for key in ["vulnerable_versions", "patched_versions"] {
-            if let Some(r) = json.get(key).and_then(|v| v.as_str()) {
-                ranges.push(r.to_owned());
+    for (sub, keys) in [
+        ("npm", ["vulnerable_versions", "patched_versions"]),
+        ("core", ["vulnerable", "patched"]),
+    ] {
+        let dir = base.join(sub);
+        let entries =
+            std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("dir entry").path();
+            let text = std::fs::read_to_string(&path).expect("read advisory");
+            let json: serde_json::Value = serde_json::from_str(&text).expect("advisory is JSON");
+            for key in keys {
+                if let Some(r) = json.get(key).and_then(|v| v.as_str()) {
+                    ranges.push(r.to_owned());
+                }
             }
         }
     }
@@ -148,7 +157,7 @@ fn every_feed_range_parses() {
 
 #[test]
 fn node_semver_agrees_on_feed_ranges() {
-    let versions = generate(version(), 12, 8);
+    let versions = generate(version(), 24, 8);
     let pairs: Vec<(String, String)> = feed_ranges()
         .into_iter()
         .flat_map(|r| versions.iter().map(move |v| (r.clone(), v.clone())))
