@@ -6,7 +6,8 @@
 //! `v1.2.0`. A pseudo-version (`v0.0.0-20191109021931-daa7c04131f5`) is an ordinary
 //! pre-release, and build metadata such as `+incompatible` is ignored for ordering.
 //!
-//! A toolchain version (no `v`, optional `go` prefix) is mapped onto the same order the way
+//! A full semantic version without the `v` (as OSV records write Go versions) is read as
+//! a module version. A toolchain version (no `v`, optional `go` prefix) is mapped onto the same order the way
 //! the Go vulnerability database writes it: `1.21.3` is `v1.21.3`, `1.21rc1` is
 //! `v1.21.0-rc.1`, and from Go 1.21 on a bare language version `1.21` (which comes before
 //! `1.21rc1`) is `v1.21.0-0`; before 1.21, `1.20` is `1.20.0`.
@@ -54,14 +55,25 @@ impl FromStr for GoVersion {
             });
         }
         let s = raw.strip_prefix("go").unwrap_or(raw);
-        let core = toolchain(s).ok_or_else(|| {
-            bad("not a module version (`v1.2.3`) nor a Go release (`go1.21.3`, `1.21rc1`)".into())
-        })?;
-        Ok(GoVersion {
-            raw: raw.to_owned(),
-            core,
-            toolchain: true,
-        })
+        if let Some(core) = toolchain(s) {
+            return Ok(GoVersion {
+                raw: raw.to_owned(),
+                core,
+                toolchain: true,
+            });
+        }
+        // OSV records write module versions without the `v` (`1.21.0-0`,
+        // `0.0.0-20220314234659-1baeb1ce4c0b`); a full semver is read as one.
+        match Core::parse(raw, false) {
+            Ok(core) => Ok(GoVersion {
+                raw: raw.to_owned(),
+                core,
+                toolchain: false,
+            }),
+            Err(_) => Err(bad(
+                "not a module version (`v1.2.3`) nor a Go release (`go1.21.3`, `1.21rc1`)".into(),
+            )),
+        }
     }
 }
 
@@ -167,6 +179,13 @@ mod tests {
         assert_eq!(cmp("1.21beta1", "1.21rc1"), Ordering::Less);
         assert_eq!(cmp("1.9.7", "1.10"), Ordering::Less);
         assert_eq!(cmp("1.21rc1", "v1.21.0-rc.1"), Ordering::Equal);
+        // OSV's forms for the stdlib and for modules.
+        assert_eq!(cmp("1.21.0-0", "1.21rc1"), Ordering::Less);
+        assert_eq!(cmp("1.21.0-0", "1.21"), Ordering::Equal);
+        assert_eq!(
+            cmp("0.0.0-20220314234659-1baeb1ce4c0b", "v0.0.0"),
+            Ordering::Less
+        );
         for bad in ["go1.21.3rc1", "1.021", "go", "1.21-rc1", "go1.21.x"] {
             assert!(bad.parse::<GoVersion>().is_err(), "{bad:?} accepted");
         }
