@@ -17,6 +17,10 @@ use thiserror::Error;
 
 use crate::model::{Affected, Event, FixState, Namespace, Range, RangeKind};
 
+mod events;
+
+use events::{in_events, parse_event, range_scheme};
+
 /// How a match was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchedBy {
@@ -36,7 +40,13 @@ pub struct MatchDetail {
     /// [`FixState::Affected`] (no fix reachable by upgrading within the entry).
     pub fix_state: FixState,
     /// The lowest `fixed` version above the installed one; for npm ranges, the patched range.
-    pub fixed_version: Option<String>,
+    pub fixed: Option<String>,
+    /// The interval that matched, readable: `< 1.1.1d-r0`, `>= 1.0.0 < 1.0.2`, `<= 2.1.214`,
+    /// `= 0.10` (listed version), `*` (every version), or the npm range as published.
+    pub range: String,
+    /// The rule applied, with the scheme: `installed < fixed (apk)`,
+    /// `introduced <= installed < fixed (semver)`, `installed in versions list (pep440)`.
+    pub rule: String,
     /// What decided the match.
     pub matched_by: MatchedBy,
 }
@@ -96,68 +106,73 @@ pub fn affected(
         return Ok(None);
     }
     let mut first_error = None;
-    let mut matched_by = None;
-    if let Some(hit) = in_versions(adv, scheme, installed) {
-        matched_by = Some(hit);
-    }
+    let mut hit: Option<(MatchedBy, String, String)> =
+        in_versions(adv, scheme, installed).map(|listed| {
+            (
+                MatchedBy::Versions,
+                format!("= {listed}"),
+                rule("installed in versions list", scheme),
+            )
+        });
     for range in &adv.ranges {
-        if matched_by.is_some() {
+        if hit.is_some() {
             break;
         }
         let result = match range {
             Range::Events { kind, events } => {
-                in_events(adv, range_scheme(*kind, scheme), events, installed)
-                    .map(|hit| hit.then_some(MatchedBy::Range(*kind)))
+                let scheme = range_scheme(*kind, scheme);
+                in_events(adv, scheme, events, installed).map(|interval| {
+                    interval.map(|i| {
+                        (
+                            MatchedBy::Range(*kind),
+                            i.readable(),
+                            rule(i.rule(), scheme),
+                        )
+                    })
+                })
             }
             Range::Npm {
                 vulnerable,
                 patched,
-            } => in_npm(adv, vulnerable, patched.as_deref(), installed)
-                .map(|hit| hit.then_some(MatchedBy::NpmRange)),
+            } => in_npm(adv, vulnerable, patched.as_deref(), installed).map(|matched| {
+                matched.then(|| {
+                    let range = match patched {
+                        Some(p) => format!("{vulnerable} (patched {p})"),
+                        None => vulnerable.clone(),
+                    };
+                    let text = "installed in vulnerable range and not in patched range";
+                    (MatchedBy::NpmRange, range, rule(text, Scheme::Semver))
+                })
+            }),
         };
         match result {
-            Ok(hit) => matched_by = hit,
+            Ok(found) => hit = found,
             Err(e @ MatchError::Installed { .. }) => return Err(e),
             Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
     }
-    let Some(matched_by) = matched_by else {
+    let Some((matched_by, range, rule)) = hit else {
         return first_error.map_or(Ok(None), Err);
     };
-    let fixed_version = next_fix(adv, scheme, installed);
-    let fix_state = if adv.fix_state == FixState::Fixed && fixed_version.is_none() {
+    let fixed = next_fix(adv, scheme, installed);
+    let fix_state = if adv.fix_state == FixState::Fixed && fixed.is_none() {
         FixState::Affected
     } else {
         adv.fix_state
     };
     Ok(Some(MatchDetail {
         fix_state,
-        fixed_version,
+        fixed,
+        range,
+        rule,
         matched_by,
     }))
 }
 
-/// SEMVER ranges compare as SemVer, except Go's, whose unprefixed versions are Go module
-/// versions (`2.2.4` is `v2.2.4`) so pseudo-versions and toolchain versions order right.
-fn range_scheme(kind: RangeKind, scheme: Scheme) -> Scheme {
-    match (kind, scheme) {
-        (RangeKind::Semver, Scheme::Go) => Scheme::Go,
-        (RangeKind::Semver, _) => Scheme::Semver,
-        (RangeKind::Ecosystem, s) => s,
-    }
-}
-
-fn parse_event(scheme: Scheme, version: &str) -> Result<Version, VersionError> {
-    if scheme == Scheme::Go
-        && !version.starts_with('v')
-        && !version.starts_with("go")
-        && let Ok(v) = Version::parse(scheme, &format!("v{version}"))
-    {
-        return Ok(v);
-    }
-    Version::parse(scheme, version)
+fn rule(text: &str, scheme: Scheme) -> String {
+    format!("{text} ({scheme})")
 }
 
 fn parse_installed(adv: &Affected, scheme: Scheme, installed: &str) -> Result<Version, MatchError> {
@@ -178,74 +193,17 @@ fn bad_advisory(adv: &Affected, scheme: Scheme, version: &str, source: VersionEr
     }
 }
 
-/// Exact string equality, or equality under the scheme when both sides parse.
-fn in_versions(adv: &Affected, scheme: Scheme, installed: &str) -> Option<MatchedBy> {
-    if adv.versions.iter().any(|v| v == installed) {
-        return Some(MatchedBy::Versions);
+/// The listed version equal to `installed`: exact string equality, or equality under the
+/// scheme when both sides parse.
+fn in_versions<'a>(adv: &'a Affected, scheme: Scheme, installed: &str) -> Option<&'a str> {
+    if let Some(v) = adv.versions.iter().find(|v| *v == installed) {
+        return Some(v);
     }
     let parsed = Version::parse(scheme, installed).ok()?;
     adv.versions
         .iter()
-        .filter_map(|v| Version::parse(scheme, v).ok())
-        .any(|v| v.cmp(&parsed) == Ordering::Equal)
-        .then_some(MatchedBy::Versions)
-}
-
-/// An event with its parsed version; `None` is the `introduced: "0"` bottom.
-struct Parsed<'a> {
-    event: &'a Event,
-    version: Option<Version>,
-}
-
-fn in_events(
-    adv: &Affected,
-    scheme: Scheme,
-    events: &[Event],
-    installed: &str,
-) -> Result<bool, MatchError> {
-    let v = parse_installed(adv, scheme, installed)?;
-    let mut limits = Vec::new();
-    let mut sorted = Vec::with_capacity(events.len());
-    for event in events {
-        match event {
-            Event::Introduced(s) if s == "0" => sorted.push(Parsed {
-                event,
-                version: None,
-            }),
-            Event::Limit(s) if s.contains('*') => limits.push(None),
-            Event::Limit(s) => limits.push(Some(
-                parse_event(scheme, s).map_err(|e| bad_advisory(adv, scheme, s, e))?,
-            )),
-            Event::Introduced(s) | Event::Fixed(s) | Event::LastAffected(s) => {
-                let version =
-                    parse_event(scheme, s).map_err(|e| bad_advisory(adv, scheme, s, e))?;
-                sorted.push(Parsed {
-                    event,
-                    version: Some(version),
-                });
-            }
-        }
-    }
-    let before_limits =
-        limits.is_empty() || limits.iter().any(|l| l.as_ref().is_none_or(|l| v < *l));
-    if !before_limits {
-        return Ok(false);
-    }
-    // Stable sort: `None` (introduced 0) sorts first, equal versions keep feed order.
-    sorted.sort_by(|a, b| a.version.cmp(&b.version));
-    let mut vulnerable = false;
-    for p in &sorted {
-        let at_or_below = p.version.as_ref().is_none_or(|e| *e <= v);
-        match p.event {
-            Event::Introduced(_) if at_or_below => vulnerable = true,
-            Event::Fixed(_) if at_or_below => vulnerable = false,
-            Event::LastAffected(_) if p.version.as_ref().is_some_and(|e| v > *e) => {
-                vulnerable = false;
-            }
-            _ => {}
-        }
-    }
-    Ok(vulnerable)
+        .find(|v| Version::parse(scheme, v).is_ok_and(|v| v.cmp(&parsed) == Ordering::Equal))
+        .map(String::as_str)
 }
 
 fn in_npm(

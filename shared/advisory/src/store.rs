@@ -3,7 +3,8 @@
 //! Tables: `advisories` (one row per (source, id): the advisory as JSON without its affected
 //! entries), `affected` (one row per affected entry, keyed by (namespace key, normalised package
 //! name) so a lookup reads only the rows it returns), and `meta` (schema version, revision,
-//! newest modification time, sources). A scan opens the file read-only and never parses feeds.
+//! newest modification time, sources), and `coverage` (which sources index each namespace).
+//! A scan opens the file read-only and never parses feeds.
 //!
 //! [`Store::update_from_dir`] builds a complete new file beside the target and renames it over
 //! the target, so readers see the old store or the new one, never a half-written one, and a
@@ -11,6 +12,7 @@
 //! callers download and unpack into a directory first.
 
 mod build;
+mod coverage;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -58,10 +58,12 @@ fn osv_multiple_range_example() {
         assert_eq!(hit(&a, Scheme::Semver, v), expect, "{v}");
     }
     let d = affected(&a, Scheme::Semver, "1.0.1").unwrap().unwrap();
-    assert_eq!(d.fixed_version.as_deref(), Some("1.0.2"));
+    assert_eq!(d.fixed.as_deref(), Some("1.0.2"));
     assert_eq!(d.matched_by, MatchedBy::Range(RangeKind::Semver));
+    assert_eq!(d.range, ">= 1.0.0 < 1.0.2");
+    assert_eq!(d.rule, "introduced <= installed < fixed (semver)");
     let d = affected(&a, Scheme::Semver, "3.1.0").unwrap().unwrap();
-    assert_eq!(d.fixed_version.as_deref(), Some("3.2.5"));
+    assert_eq!(d.fixed.as_deref(), Some("3.2.5"));
 }
 
 #[test]
@@ -76,7 +78,8 @@ fn last_affected_is_inclusive_and_introduced_zero_is_the_bottom() {
     assert!(!hit(&a, Scheme::Semver, "2.1.215"));
     let d = affected(&a, Scheme::Semver, "2.1.214").unwrap().unwrap();
     // No fix event: reported as affected without a fixed version.
-    assert_eq!((d.fix_state, d.fixed_version), (FixState::Affected, None));
+    assert_eq!((d.fix_state, d.fixed), (FixState::Affected, None));
+    assert_eq!(d.range, "<= 2.1.214");
 }
 
 #[test]
@@ -103,6 +106,7 @@ fn explicit_versions_and_withdrawn() {
     a.namespace = Namespace::Language(Ecosystem::Pypi);
     let d = affected(&a, Scheme::Pep440, "0.10").unwrap().unwrap();
     assert_eq!(d.matched_by, MatchedBy::Versions);
+    assert_eq!(d.range, "= 0.10");
     // PEP 440: 1.0.0 == 1.0.
     assert!(hit(&a, Scheme::Pep440, "1.0.0"));
     assert!(!hit(&a, Scheme::Pep440, "0.1"));
@@ -134,7 +138,7 @@ fn npm_ranges_from_the_node_wg() {
         fix_state: FixState::Fixed,
     };
     let d = affected(&a, Scheme::Semver, "1.5.1").unwrap().unwrap();
-    assert_eq!(d.fixed_version.as_deref(), Some(">=1.5.2"));
+    assert_eq!(d.fixed.as_deref(), Some(">=1.5.2"));
     assert!(!hit(&a, Scheme::Semver, "1.5.2"));
 }
 
@@ -161,7 +165,10 @@ fn real_entries_agree_with_trivy_goldens() {
         adv.affected
             .iter()
             .filter_map(|x| affected(x, Scheme::Apk, installed).unwrap())
-            .map(|d| d.fixed_version.unwrap())
+            .map(|d| {
+                assert_eq!(d.rule, "installed < fixed (apk)");
+                d.fixed.unwrap()
+            })
             .next()
     };
     assert_eq!(
@@ -184,7 +191,7 @@ fn real_entries_agree_with_trivy_goldens() {
     let d = affected(&dsa.affected[0], Scheme::Dpkg, "2.0.5-1")
         .unwrap()
         .unwrap();
-    assert_eq!(d.fixed_version.as_deref(), Some("2.0.5-1+deb10u1"));
+    assert_eq!(d.fixed.as_deref(), Some("2.0.5-1+deb10u1"));
     assert_eq!(d.fix_state, FixState::Fixed);
     assert!(
         affected(&dsa.affected[0], Scheme::Dpkg, "2.0.5-1+deb10u1")

@@ -186,6 +186,26 @@ fn full_store_lookups_and_timings() {
         .lookup(&Namespace::Language(Ecosystem::Pypi), "Flask")
         .unwrap();
     assert!(flask.iter().any(|a| a.id == "PYSEC-2018-66"));
+    assert_eq!(
+        store.sources_for(&Namespace::os("alpine", "3.10")).unwrap(),
+        vec!["alpine/secdb-json"]
+    );
+    assert_eq!(
+        store
+            .sources_for(&Namespace::os("debian", "buster"))
+            .unwrap(),
+        vec!["debian/security-tracker"]
+    );
+    let npm = store
+        .sources_for(&Namespace::Language(Ecosystem::Npm))
+        .unwrap();
+    assert_eq!(npm, vec!["npm/ghsa", "npm/nodejs-security-wg"]);
+    assert!(
+        store
+            .sources_for(&Namespace::os("alpine", "9.99"))
+            .unwrap()
+            .is_empty()
+    );
     let by_id = store.by_id("GO-2022-0956").unwrap();
     assert_eq!(by_id.len(), 1);
     assert_eq!(by_id[0].affected.len(), 1);

@@ -19,6 +19,8 @@ CREATE TABLE advisories (rowid INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEX
 CREATE TABLE affected (namespace TEXT NOT NULL, package TEXT NOT NULL, advisory INTEGER NOT NULL,
     seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (namespace, package, advisory, seq))
     WITHOUT ROWID;
+CREATE TABLE coverage (namespace TEXT NOT NULL, source TEXT NOT NULL, entries INTEGER NOT NULL,
+    PRIMARY KEY (namespace, source)) WITHOUT ROWID;
 ";
 
 const INDEXES: &str = "
@@ -262,6 +264,7 @@ fn write(
     conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;
     let mut seq: i64 = 0;
+    let mut coverage: BTreeMap<(String, &str), i64> = BTreeMap::new();
     {
         let mut put_advisory =
             tx.prepare("INSERT INTO advisories (rowid, source, id, body) VALUES (?1, ?2, ?3, ?4)")?;
@@ -274,6 +277,9 @@ fn write(
             put_advisory.execute(params![row, source, id, to_json(&head)?])?;
             for entry in &affected {
                 seq += 1;
+                *coverage
+                    .entry((entry.namespace.key(), source.as_str()))
+                    .or_default() += 1;
                 let package = normalize_package(&entry.namespace, &entry.package);
                 put_affected.execute(params![
                     entry.namespace.key(),
@@ -283,6 +289,11 @@ fn write(
                     to_json(entry)?
                 ])?;
             }
+        }
+        let mut put_coverage =
+            tx.prepare("INSERT INTO coverage (namespace, source, entries) VALUES (?1, ?2, ?3)")?;
+        for ((namespace, source), entries) in &coverage {
+            put_coverage.execute(params![namespace, source, entries])?;
         }
         let sources = serde_json::to_string(meta.sources)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
