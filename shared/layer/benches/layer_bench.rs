@@ -5,7 +5,8 @@
 //! with no files it generates a ~1 GiB layer and a layer of 3 million empty files in a temp dir.
 //! Each measurement runs in a child process (this binary again), which reports its own wall time
 //! and peak RSS (`VmHWM`), so generating layers here never counts. Best of `LAYER_BENCH_RUNS`
-//! runs (default 3) for both sides.
+//! runs (default 3) for both sides. CPU seconds (user + system, all threads and processes) are
+//! printed too, because wall time on a shared 2-core machine depends on the neighbours.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
@@ -47,8 +48,17 @@ fn main() {
         files
     };
     println!(
-        "{:<28} {:>9} {:>10} {:>11} {:>12} {:>7} {:>9}",
-        "layer", "MB", "entries", "analyzer s", "zcat|tar s", "ratio", "peak MiB"
+        "{:<22} {:>7} {:>9} {:>10} {:>10} {:>6} {:>8} {:>8} {:>6} {:>8}",
+        "layer",
+        "MB",
+        "entries",
+        "ours s",
+        "zcat|tar s",
+        "ratio",
+        "ours cpu",
+        "base cpu",
+        "ratio",
+        "peak MiB"
     );
     for file in &files {
         measure(file, runs);
@@ -56,7 +66,7 @@ fn main() {
 }
 
 /// Runs `read_layer` on `FILE` with digest `DIGEST` (`FILE\tDIGEST` in the environment) and
-/// prints `wall_secs peak_kib entries items`.
+/// prints `wall_secs peak_kib entries items cpu_secs`.
 fn child(spec: &str) {
     let (file, digest) = spec.split_once('\t').expect("FILE\\tDIGEST");
     let digest: Digest = digest.parse().expect("a digest");
@@ -64,7 +74,34 @@ fn child(spec: &str) {
     let start = Instant::now();
     let inv = read_layer(blob, &digest, &Limits::default()).expect("the layer reads");
     let wall = start.elapsed().as_secs_f64();
-    println!("{wall} {} {} {}", peak_kib(), inv.entries, inv.items.len());
+    println!(
+        "{wall} {} {} {} {}",
+        peak_kib(),
+        inv.entries,
+        inv.items.len(),
+        cpu_secs()
+    );
+}
+
+/// User plus system time of this process (all threads), from `/proc/self/stat`.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the `(comm)`: state is field 3, utime 14 and stime 15 (in clock ticks).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 =
+        fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
+    ticks as f64 / 100.0
+}
+
+/// Seconds in a `times` line such as `0m1.330s 0m0.060s` (user, system).
+fn parse_times(line: &str) -> f64 {
+    line.split_whitespace()
+        .filter_map(|t| {
+            let (m, s) = t.trim_end_matches('s').split_once('m')?;
+            Some(m.parse::<f64>().ok()? * 60.0 + s.parse::<f64>().ok()?)
+        })
+        .sum()
 }
 
 /// `VmHWM` of this process, in KiB.
@@ -81,7 +118,7 @@ fn measure(file: &Path, runs: usize) {
     let digest = sha256_file(file);
     let exe = std::env::current_exe().expect("this binary");
     let spec = format!("{}\t{digest}", file.display());
-    let (mut best, mut peak, mut entries) = (f64::MAX, 0u64, 0u64);
+    let (mut best, mut peak, mut entries, mut cpu) = (f64::MAX, 0u64, 0u64, f64::MAX);
     for _ in 0..runs {
         let out = Command::new(&exe)
             .env(CHILD_ENV, &spec)
@@ -97,22 +134,27 @@ fn measure(file: &Path, runs: usize) {
         best = best.min(fields[0].parse().expect("wall time"));
         peak = peak.max(fields[1].parse().expect("peak"));
         entries = fields[2].parse().expect("entries");
+        cpu = cpu.min(fields[4].parse().expect("cpu"));
     }
-    let mut baseline = f64::MAX;
+    let (mut baseline, mut base_cpu) = (f64::MAX, f64::MAX);
     for _ in 0..runs {
         let start = Instant::now();
-        let status = Command::new("sh")
+        // `times` prints the shell's and then its children's user and system time.
+        let out = Command::new("sh")
             .arg("-c")
-            .arg("zcat \"$FILE\" | tar -t >/dev/null")
+            .arg("zcat \"$FILE\" | tar -t >/dev/null && times")
             .env("FILE", file)
-            .status()
+            .output()
             .expect("sh runs");
+        baseline = baseline.min(start.elapsed().as_secs_f64());
         assert!(
-            status.success(),
+            out.status.success(),
             "zcat | tar -t failed on {}",
             file.display()
         );
-        baseline = baseline.min(start.elapsed().as_secs_f64());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let children = text.lines().nth(1).map(parse_times).unwrap_or(f64::NAN);
+        base_cpu = base_cpu.min(children);
     }
     let size = std::fs::metadata(file).expect("stat").len() as f64 / 1e6;
     let name = file
@@ -120,8 +162,10 @@ fn measure(file: &Path, runs: usize) {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     println!(
-        "{name:<28} {size:>9.1} {entries:>10} {best:>11.3} {baseline:>12.3} {:>7.3} {:>9.1}",
+        "{name:<22} {size:>7.1} {entries:>9} {best:>10.3} {baseline:>10.3} {:>6.3} \
+         {cpu:>8.2} {base_cpu:>8.2} {:>6.3} {:>8.1}",
         best / baseline,
+        cpu / base_cpu,
         peak as f64 / 1024.0
     );
 }
