@@ -214,7 +214,7 @@ fn header(size: u64, mode: u32) -> tar::Header {
 fn big_layer(b: &mut Builder) -> io::Result<()> {
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut data = vec![0u8; 1 << 20];
-    let text = b"Package: libexample\nVersion: 1.2.3-4\nDescription: some text\n".repeat(17_000);
+    let text = b"Package: libexample\nVersion: 1.2.3-4\nDescription: some text\n".repeat(19_000);
     b.append_data(
         &mut header(text.len() as u64, 0o644),
         "var/lib/dpkg/status",

@@ -48,11 +48,14 @@ pub fn read_layer<R: Read>(
             reason: "the blob is empty".to_string(),
         });
     }
-    let stream = TarStream::new(source, compression).map_err(|source| LayerError::Decompress {
-        layer: expected.clone(),
-        compression,
-        source,
-    })?;
+    let stream =
+        TarStream::new(source, compression, limits.max_extension_bytes).map_err(|source| {
+            LayerError::Decompress {
+                layer: expected.clone(),
+                compression,
+                source,
+            }
+        })?;
 
     let mut archive = tar::Archive::new(stream);
     let mut collector = Collector::new(expected, compression, limits);

@@ -25,6 +25,9 @@ pub struct Limits {
     /// Bytes of paths and link targets recorded over all lists together, so that many long
     /// paths cannot add up past the memory budget either.
     pub max_recorded_bytes: usize,
+    /// Largest PAX or GNU long-name extension entry: the tar walker buffers them whole, so a
+    /// larger one ends the layer with an error rather than exhausting memory.
+    pub max_extension_bytes: u64,
 }
 
 impl Default for Limits {
@@ -40,6 +43,7 @@ impl Default for Limits {
             max_warnings: 1_000,
             max_path_bytes: 4_096,
             max_recorded_bytes: 64 << 20,
+            max_extension_bytes: 1 << 20,
         }
     }
 }

@@ -12,6 +12,8 @@ use crate::source::Source;
 
 /// Decompressed bytes buffered for the tar walker.
 const BUFFER: usize = 256 << 10;
+/// Size of a tar header block.
+const HEADER: usize = 512;
 
 /// Tells the compression of a blob from its first bytes; media types are not trusted.
 pub(crate) fn detect(head: &[u8]) -> Compression {
@@ -45,11 +47,19 @@ pub(crate) struct TarStream<R: Read> {
     /// Bytes the decompressor produced.
     produced: u64,
     decode_failed: bool,
+    /// The tar walker seeks before every header, so the next 512-byte read is a header.
+    header_next: bool,
+    /// Largest PAX or GNU long-name extension allowed (the tar walker reads them whole).
+    max_extension: u64,
 }
 
 impl<R: Read> TarStream<R> {
     /// A stream decoding `source` as `compression`.
-    pub(crate) fn new(source: Source<R>, compression: Compression) -> io::Result<Self> {
+    pub(crate) fn new(
+        source: Source<R>,
+        compression: Compression,
+        max_extension: u64,
+    ) -> io::Result<Self> {
         let decoder = match compression {
             Compression::Gzip => Decoder::Gzip(Box::new(MultiGzDecoder::new(source))),
             Compression::Zstd => Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(source)?),
@@ -63,6 +73,8 @@ impl<R: Read> TarStream<R> {
             position: 0,
             produced: 0,
             decode_failed: false,
+            header_next: false,
+            max_extension,
         })
     }
 
@@ -139,8 +151,38 @@ impl<R: Read> TarStream<R> {
     }
 }
 
-impl<R: Read> Read for TarStream<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+impl<R: Read> TarStream<R> {
+    /// Reads a whole header block and refuses an extension entry too large to buffer: the tar
+    /// walker reads PAX and GNU long-name data whole, so its size is checked here first.
+    fn read_header(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0;
+        while n < out.len() {
+            match self.read_some(&mut out[n..])? {
+                0 => return Ok(n),
+                k => n += k,
+            }
+        }
+        let header = tar::Header::from_byte_slice(out);
+        let kind = header.entry_type();
+        let extension = kind.is_pax_local_extensions()
+            || kind.is_pax_global_extensions()
+            || kind.is_gnu_longname()
+            || kind.is_gnu_longlink();
+        if let (true, Ok(size)) = (extension, header.entry_size())
+            && size > self.max_extension
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a {size} byte extension header is over the {} byte limit",
+                    self.max_extension
+                ),
+            ));
+        }
+        Ok(n)
+    }
+
+    fn read_some(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if self.pos == self.len {
             // Large reads skip the buffer rather than copy through it.
             if out.len() >= self.buf.len() {
@@ -157,6 +199,15 @@ impl<R: Read> Read for TarStream<R> {
         self.pos += n;
         self.position += n as u64;
         Ok(n)
+    }
+}
+
+impl<R: Read> Read for TarStream<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if std::mem::take(&mut self.header_next) && out.len() == HEADER {
+            return self.read_header(out);
+        }
+        self.read_some(out)
     }
 }
 
@@ -188,6 +239,7 @@ impl<R: Read> Seek for TarStream<R> {
             self.position += n;
             left -= n;
         }
+        self.header_next = true;
         Ok(self.position)
     }
 }

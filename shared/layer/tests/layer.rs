@@ -353,3 +353,24 @@ fn whiteouts_cannot_climb_out_of_their_directory() {
     let inv = read(&tar).expect("valid layer");
     assert_eq!(inv.whiteouts, ["x"]);
 }
+
+#[test]
+fn extension_headers_are_bounded() {
+    let mut l = Layer::new();
+    l.file("etc/hostname", b"box\n")
+        .pax_file_with_comment("usr/bin/tool", 0o755, b"x", 100 << 10);
+    let tar = l.finish();
+    // Within the default limit the layer reads, and the PAX path is applied.
+    let inv = read(&tar).expect("a 100 KiB PAX header is fine by default");
+    assert_eq!(inv.entries, 2);
+    let limits = Limits {
+        max_extension_bytes: 64 << 10,
+        ..Limits::default()
+    };
+    let err = read_layer(&tar[..], &digest_of(&tar), &limits).expect_err("over the limit");
+    match &err {
+        LayerError::BadTar { index: 1, .. } => {}
+        other => panic!("expected a bad tar at entry #1, got {other:?}"),
+    }
+    assert!(err.to_string().contains("extension header"), "{err}");
+}

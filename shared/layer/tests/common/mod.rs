@@ -107,7 +107,21 @@ impl Layer {
 
     /// A regular file whose full path is only in a PAX `path` record (the ustar name is short).
     pub fn pax_file(&mut self, path: &str, mode: u32, data: &[u8]) -> &mut Self {
-        let record = pax_record("path", path);
+        self.pax_file_with_comment(path, mode, data, 0)
+    }
+
+    /// Like [`Layer::pax_file`], with a PAX `comment` record of `comment` bytes as well.
+    pub fn pax_file_with_comment(
+        &mut self,
+        path: &str,
+        mode: u32,
+        data: &[u8],
+        comment: usize,
+    ) -> &mut Self {
+        let mut record = pax_record("path", path);
+        if comment > 0 {
+            record.push_str(&pax_record("comment", &"c".repeat(comment)));
+        }
         let mut x = Header::new_ustar();
         x.set_entry_type(EntryType::XHeader);
         x.set_path("PaxHeaders.0/short").expect("short name");
