@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use layerwatch_inventory::LayerInventory;
+use layerwatch_layer::{LayerError, Limits, read_layer};
 use layerwatch_oci::Digest;
 use sha2::{Digest as _, Sha256};
 use tar::{EntryType, Header};
@@ -191,4 +193,37 @@ pub fn shared_data() -> PathBuf {
         data.display()
     );
     data
+}
+
+pub const LONG_DIR: &str = "usr/share/a-directory-name-that-is-long/and-another-one-that-is-longer-still/and-a-third-one-to-pass-a-hundred";
+
+/// A layer with one of everything the reader records. Returns the tar and its entry count.
+pub fn sample_tar() -> (Vec<u8>, u64) {
+    let mut l = Layer::new();
+    l.dir("./etc/")
+        .file("./usr/lib/os-release", b"ID=alpine\nVERSION_ID=3.20.3\n")
+        .hard_link("./etc/os-release", "./usr/lib/os-release")
+        .file("./usr/share/base-files/debian_version", b"12.7\n")
+        .hard_link(
+            "./etc/debian_version",
+            "./usr/share/base-files/debian_version",
+        )
+        .file("./var/lib/rpm/rpmdb.sqlite", b"this is not an sqlite file")
+        .file("./usr/.wh.games", b"")
+        .file("./opt/.wh..wh..opq", b"")
+        .file("./.wh.tmp", b"")
+        .symlink("./lib", "usr/lib")
+        .symlink("./bin/sh", "/bin/busybox")
+        .file_mode("./bin/su", 0o4755, 0, 0, b"\x7fELF")
+        .file_mode("./usr/bin/wall", 0o2755, 0, 5, b"\x7fELF")
+        .file("./var/lib/dpkg", b"a file where a directory should be")
+        .file("./usr/bin/plain", b"not special");
+    // GNU long name (the builder writes a `././@LongLink` entry) and a PAX `path` record.
+    l.file_mode(&format!("{LONG_DIR}/gnu-setuid"), 0o4711, 0, 0, b"x")
+        .pax_file(&format!("{LONG_DIR}/pax-setgid"), 0o2711, b"y");
+    (l.finish(), 17)
+}
+
+pub fn read(blob: &[u8]) -> Result<LayerInventory, LayerError> {
+    read_layer(blob, &digest_of(blob), &Limits::default())
 }
