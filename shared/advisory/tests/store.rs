@@ -127,6 +127,20 @@ fn failed_update_leaves_the_old_store_readable() {
 }
 
 #[test]
+fn store_paths_with_uri_characters_open() {
+    let feed = tempfile::tempdir().unwrap();
+    common::copy_feed(feed.path(), "go/vulndb-osv/GO-2022-0956.json");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("a dir?#%");
+    std::fs::create_dir(&dir).unwrap();
+    let db = dir.join("store 1.db");
+    let built = Store::update_from_dir(&db, feed.path()).unwrap();
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.revision(), built.revision);
+    assert_eq!(store.by_id("GO-2022-0956").unwrap().len(), 1);
+}
+
+#[test]
 fn open_rejects_a_file_that_is_not_a_store() {
     let out = tempfile::tempdir().unwrap();
     let db = out.path().join("not-a-store.db");
