@@ -233,7 +233,8 @@ impl fmt::Display for Namespace {
 }
 
 /// The package name as the store indexes it: PyPI names by PEP 503 (lowercase, runs of
-/// `-_.` as one `-`), NuGet and Composer lowercase, every other namespace unchanged.
+/// `-_.` as one `-`); NuGet, Composer and npm lowercase (npm has only allowed lowercase names
+/// since 2017, and old feeds write e.g. `jQuery` for `jquery`); every other namespace unchanged.
 pub fn normalize_package(namespace: &Namespace, name: &str) -> String {
     match namespace {
         Namespace::Language(Ecosystem::Pypi) => {
@@ -252,7 +253,9 @@ pub fn normalize_package(namespace: &Namespace, name: &str) -> String {
             }
             out
         }
-        Namespace::Language(Ecosystem::Nuget | Ecosystem::Composer) => name.to_ascii_lowercase(),
+        Namespace::Language(Ecosystem::Nuget | Ecosystem::Composer | Ecosystem::Npm) => {
+            name.to_ascii_lowercase()
+        }
         _ => name.to_owned(),
     }
 }
