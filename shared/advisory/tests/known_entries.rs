@@ -146,6 +146,8 @@ fn pypa_yaml_record() {
 #[test]
 fn ubuntu_usn_osv_namespaces() {
     let a = &parse_one("ubuntu/usn-osv/USN-5355-1.json")[0];
+    // The file's `upstream` is ["UBUNTU-CVE-2018-25032"]: the CVE the notice fixes.
+    assert_eq!(a.aliases, vec!["CVE-2018-25032"]);
     let bionic = a
         .affected
         .iter()

@@ -29,6 +29,8 @@ struct RawOsv {
     #[serde(default)]
     aliases: Option<Vec<String>>,
     #[serde(default)]
+    upstream: Option<Vec<String>>,
+    #[serde(default)]
     summary: Option<String>,
     #[serde(default)]
     details: Option<String>,
@@ -165,12 +167,23 @@ fn convert(file: &FeedFile, raw: RawOsv) -> Result<ParsedFile, FeedError> {
         });
     }
     let mut advisory = Advisory::new(raw.id.trim(), file.source.clone());
-    advisory.aliases = raw
+    // A distribution notice (USN) names the CVEs it fixes in `upstream` (`UBUNTU-CVE-...`),
+    // not in `aliases`; the CVE ids join the aliases so findings carry them, as for a DSA.
+    let upstream_cves = raw
+        .upstream
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|u| u.find("CVE-").map(|at| u[at..].to_owned()));
+    for alias in raw
         .aliases
         .unwrap_or_default()
         .into_iter()
-        .filter(|a| a != &advisory.id)
-        .collect();
+        .chain(upstream_cves)
+    {
+        if alias != advisory.id && !advisory.aliases.contains(&alias) {
+            advisory.aliases.push(alias);
+        }
+    }
     advisory.summary = raw
         .summary
         .filter(|s| !s.trim().is_empty())
