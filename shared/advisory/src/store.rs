@@ -333,10 +333,14 @@ impl Store {
 /// A `file:` URI for `path` with `immutable=1`; bytes that mean something in a URI are
 /// percent-encoded.
 fn immutable_uri(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(absolute.as_os_str()).to_vec();
+    // Elsewhere SQLite expects UTF-8 paths anyway.
+    #[cfg(not(unix))]
+    let bytes = absolute.to_string_lossy().replace('\\', "/").into_bytes();
     let mut uri = String::from("file:");
-    for &b in absolute.as_os_str().as_bytes() {
+    for &b in &bytes {
         if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
             uri.push(char::from(b));
         } else {
