@@ -2,7 +2,8 @@
 //! `zcat FILE | tar -t >/dev/null` on the same gzip layer.
 //!
 //! `cargo bench -p layerwatch-layer --bench layer_bench -- FILE...` measures the given layers;
-//! with no files it generates a ~1 GiB layer and a layer of 3 million empty files in a temp dir.
+//! with no files it generates a ~1 GiB layer and a layer of 3 million empty files in a temp dir
+//! (or in `$LAYER_BENCH_OUT`, where they are kept and reused).
 //! Each measurement runs in a child process (this binary again), which reports its own wall time
 //! and peak RSS (`VmHWM`), so generating layers here never counts. Best of `LAYER_BENCH_RUNS`
 //! runs (default 3) for both sides. CPU seconds (user + system, all threads and processes) are
@@ -37,13 +38,20 @@ fn main() {
         .unwrap_or(3);
     let _temp;
     let files = if files.is_empty() {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        let generated = vec![
-            generate(&dir.path().join("big-1gib.tar.gz"), big_layer),
-            generate(&dir.path().join("empty-3m.tar.gz"), empty_files_layer),
-        ];
-        _temp = dir;
-        generated
+        // LAYER_BENCH_OUT keeps the generated layers in that folder (reused when present).
+        let dir = match std::env::var_os("LAYER_BENCH_OUT") {
+            Some(out) => PathBuf::from(out),
+            None => {
+                let temp = tempfile::tempdir().expect("a temp dir");
+                let path = temp.path().to_path_buf();
+                _temp = temp;
+                path
+            }
+        };
+        vec![
+            generate(&dir.join("big-1gib.tar.gz"), big_layer),
+            generate(&dir.join("empty-3m.tar.gz"), empty_files_layer),
+        ]
     } else {
         files
     };
@@ -187,6 +195,9 @@ fn sha256_file(path: &Path) -> String {
 type Builder = tar::Builder<flate2::write::GzEncoder<BufWriter<File>>>;
 
 fn generate(path: &Path, fill: fn(&mut Builder) -> io::Result<()>) -> PathBuf {
+    if path.exists() {
+        return path.to_path_buf();
+    }
     let start = Instant::now();
     let file = BufWriter::new(File::create(path).expect("a temp file"));
     let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
@@ -206,6 +217,8 @@ fn header(size: u64, mode: u32) -> tar::Header {
     let mut h = tar::Header::new_gnu();
     h.set_size(size);
     h.set_mode(mode);
+    h.set_uid(0);
+    h.set_gid(0);
     h.set_mtime(1_700_000_000);
     h
 }

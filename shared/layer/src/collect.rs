@@ -152,17 +152,20 @@ impl<'a> Collector<'a> {
 
     fn special<R: Read>(&mut self, path: &str, entry: &tar::Entry<'_, R>) {
         let header = entry.header();
-        let fields = (header.mode(), header.uid(), header.gid());
-        let (Ok(mode), Ok(uid), Ok(gid)) = fields else {
+        // uid and gid are parsed only for the rare special file: parsing costs per entry.
+        let Ok(mode) = header.mode() else {
             // One unreadable number should not cost the whole layer; say so and go on.
-            self.warn(
-                "bad-header",
-                path,
-                "the mode, uid or gid field is not a number",
-            );
+            self.warn("bad-header", path, "the mode field is not a number");
             return;
         };
-        if mode & 0o6000 != 0 && self.room(List::SpecialFiles, path.len()) {
+        if mode & 0o6000 == 0 {
+            return;
+        }
+        let (Ok(uid), Ok(gid)) = (header.uid(), header.gid()) else {
+            self.warn("bad-header", path, "the uid or gid field is not a number");
+            return;
+        };
+        if self.room(List::SpecialFiles, path.len()) {
             self.inv.special_files.push(SpecialFile {
                 path: path.to_string(),
                 mode,

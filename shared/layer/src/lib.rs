@@ -9,12 +9,12 @@
 mod collect;
 mod error;
 mod limits;
+mod path;
 mod source;
 mod stream;
 
 use std::io::{self, BufRead, Read};
 
-use layerwatch_inventory::path::normalize;
 use layerwatch_inventory::{Compression, LayerInventory};
 use layerwatch_oci::Digest;
 
@@ -22,6 +22,7 @@ pub use error::LayerError;
 pub use limits::Limits;
 
 use collect::Collector;
+use path::normalized;
 use source::Source;
 use stream::TarStream;
 
@@ -103,13 +104,16 @@ fn walk<R: Read>(
         path: None,
         error,
     })?;
+    // One buffer for every entry's path: layers can hold millions of entries.
+    let mut path = String::new();
     for (index, entry) in (0u64..).zip(entries) {
         let mut entry = entry.map_err(|error| Failure {
             index,
             path: None,
             error,
         })?;
-        let path = normalize(&String::from_utf8_lossy(&entry.path_bytes()));
+        path.clear();
+        path.push_str(&normalized(&String::from_utf8_lossy(&entry.path_bytes())));
         collector
             .entry(&path, &mut entry)
             .map_err(|error| Failure {

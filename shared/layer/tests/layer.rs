@@ -115,7 +115,10 @@ fn gzip_zstd_and_plain_give_the_same_inventory() {
         (gzip(&tar), Compression::Gzip),
         (gzip_members(&tar, 3), Compression::Gzip),
         (zstd(&tar), Compression::Zstd),
-        ([zstd(&tar[..1000]), zstd(&tar[1000..])].concat(), Compression::Zstd),
+        (
+            [zstd(&tar[..1000]), zstd(&tar[1000..])].concat(),
+            Compression::Zstd,
+        ),
     ] {
         let mut inv = read(&blob).expect("compressed layer");
         assert_eq!(inv.compression, compression);
