@@ -247,3 +247,16 @@ fn full_store_lookups_and_timings() {
     println!("10000 lookups: {lookups:?} ({found} advisories returned)");
     assert!(found > 0);
 }
+
+#[test]
+fn symlinked_feed_files_are_read() {
+    let feed = tempfile::tempdir().unwrap();
+    let dir = feed.path().join("go/vulndb-osv");
+    std::fs::create_dir_all(&dir).unwrap();
+    let real = common::advisories_dir().join("go/vulndb-osv/GO-2022-0956.json");
+    std::os::unix::fs::symlink(&real, dir.join("GO-2022-0956.json")).unwrap();
+    let files = layerwatch_advisory::discover(feed.path());
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].rel_path, "go/vulndb-osv/GO-2022-0956.json");
+    assert_eq!(files[0].source, "go/vulndb-osv");
+}

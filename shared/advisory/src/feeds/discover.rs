@@ -34,7 +34,9 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<FeedFile>) {
         };
         if file_type.is_dir() {
             walk(root, &path, out);
-        } else if file_type.is_file()
+        } else if (file_type.is_file()
+            // A symlink to a file counts; symlinked folders are not followed (no cycles).
+            || (file_type.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_file())))
             && let Some(file) = classify(root, &path)
         {
             out.push(file);
