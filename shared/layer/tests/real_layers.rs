@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{digest_of, shared_data};
-use layerwatch_inventory::{Compression, LayerInventory};
+use layerwatch_inventory::{Compression, DbKind, ItemContent, LayerInventory};
 use layerwatch_layer::{Limits, read_layer};
 
 /// Runs a shell pipeline over `file` and returns its output as a number.
@@ -99,6 +99,37 @@ fn alpine_minirootfs_tarballs() {
                 "{name}: {wanted} not kept (kept: {kept:?})"
             );
         }
+        // Package count and release as busybox's own tools see them in the tarball.
+        let apk = count(
+            "tar -xzOf \"$FILE\" ./lib/apk/db/installed | grep '^P:' | tr -cd '\\n'",
+            &path,
+        );
+        let item = |p: &str| inv.items.iter().find(|i| i.path == p).map(|i| &i.content);
+        match item("lib/apk/db/installed") {
+            Some(ItemContent::Packages {
+                db: DbKind::ApkInstalled,
+                packages,
+            }) => {
+                assert_eq!(
+                    packages.len() as u64,
+                    apk,
+                    "{name}: packages in the apk database"
+                );
+            }
+            other => panic!("{name}: lib/apk/db/installed parsed as {other:?}"),
+        }
+        let release = Command::new("sh")
+            .arg("-c")
+            .arg("tar -xzOf \"$FILE\" ./etc/alpine-release | head -n1")
+            .env("FILE", &path)
+            .output()
+            .expect("sh runs");
+        let release = String::from_utf8_lossy(&release.stdout).trim().to_string();
+        match item("etc/alpine-release") {
+            Some(ItemContent::AlpineRelease { version }) => assert_eq!(version, &release),
+            other => panic!("{name}: etc/alpine-release parsed as {other:?}"),
+        }
+        assert!(inv.warnings.is_empty(), "{name}: {:?}", inv.warnings);
         let links = count("tar -tvzf \"$FILE\" | grep '^l' | tr -cd '\\n'", &path);
         assert_eq!(
             inv.symlinks.len() as u64,
