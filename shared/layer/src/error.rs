@@ -27,7 +27,7 @@ pub enum LayerError {
         actual: Digest,
     },
     /// The (decompressed) blob does not start with a tar header.
-    #[error("layer {layer}: the {compression:?} blob is not a tar archive: {reason}")]
+    #[error("layer {layer}: the {} blob is not a tar archive: {reason}", name(*.compression))]
     NotATar {
         /// The layer being read.
         layer: Digest,
@@ -50,7 +50,7 @@ pub enum LayerError {
         source: io::Error,
     },
     /// The compressed stream is corrupt or cut short.
-    #[error("layer {layer}: the {compression:?} stream is corrupt: {source}")]
+    #[error("layer {layer}: the {} stream is corrupt: {source}", name(*.compression))]
     Decompress {
         /// The layer being read.
         layer: Digest,
@@ -60,6 +60,14 @@ pub enum LayerError {
         #[source]
         source: io::Error,
     },
+}
+
+fn name(compression: Compression) -> &'static str {
+    match compression {
+        Compression::Gzip => "gzip",
+        Compression::Zstd => "zstd",
+        Compression::None => "uncompressed",
+    }
 }
 
 fn at_path(path: &Option<String>) -> String {

@@ -85,6 +85,15 @@ pub fn read_layer<R: Read>(
         });
     }
     inv.size = size;
+    tracing::debug!(
+        layer = %inv.digest,
+        entries = inv.entries,
+        size = inv.size,
+        uncompressed = inv.uncompressed_size,
+        items = inv.items.len(),
+        warnings = inv.warnings.len(),
+        "layer read"
+    );
     Ok(inv)
 }
 

@@ -89,6 +89,8 @@ fn garbage_is_not_a_tar() {
     ] {
         let err = read(&blob).expect_err("not a tar");
         assert!(matches!(err, LayerError::NotATar { .. }), "got {err:?}");
+        let words = ["gzip blob", "zstd blob", "uncompressed blob"];
+        assert!(words.iter().any(|w| err.to_string().contains(w)), "{err}");
         assert!(err.to_string().contains(&digest_of(&blob).to_string()));
     }
 }
