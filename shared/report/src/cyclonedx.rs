@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::model::{CvssScore, Finding, FixStatus, PackageEntry, Report, Severity};
 use crate::stamp::Timestamp;
-use crate::summary::package_index;
+use crate::summary::{is_web_url, package_index};
 
 mod types;
 
@@ -227,6 +227,7 @@ fn vulnerability(f: &Finding, bom_ref: String, target: String) -> Vulnerability 
         advisories: f
             .references
             .iter()
+            .filter(|r| is_web_url(r))
             .map(|url| Advisory { url: url.clone() })
             .collect(),
         analysis: Some(analysis(f)),

@@ -15,7 +15,7 @@ use serde_sarif::sarif::{
 };
 
 use crate::model::{Check, CheckResult, Finding, Report, Severity};
-use crate::summary::{best_cvss, package_index, score_text, security_severity};
+use crate::summary::{best_cvss, is_web_url, package_index, score_text, security_severity};
 
 /// The `$schema` of the logs written here.
 pub const SCHEMA_URL: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -142,7 +142,7 @@ fn finding_rule(report: &Report, f: &Finding) -> ReportingDescriptor {
         )))
         .properties(bag(score, vec![("vulnerability", Value::from(true))]))
         .build();
-    rule.help_uri = f.references.first().cloned();
+    rule.help_uri = f.references.iter().find(|r| is_web_url(r)).cloned();
     rule
 }
 

@@ -81,3 +81,9 @@ pub fn package_index(report: &Report, finding: &Finding) -> Option<usize> {
     };
     find(true).or_else(|| find(false))
 }
+
+/// Whether a reference string is an absolute http(s) URL that URI-typed fields can hold.
+pub fn is_web_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
