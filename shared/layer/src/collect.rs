@@ -58,10 +58,10 @@ pub(crate) struct Collector<'a> {
 }
 
 impl<'a> Collector<'a> {
-    /// An empty inventory for the layer `digest`.
-    pub(crate) fn new(digest: &Digest, compression: Compression, limits: &'a Limits) -> Self {
+    /// An empty inventory. Its digest is only known at the end (see [`Collector::finish`]).
+    pub(crate) fn new(compression: Compression, limits: &'a Limits) -> Self {
         Collector {
-            inv: LayerInventory::empty(digest.clone(), compression),
+            inv: LayerInventory::empty(Digest::sha256_of(b""), compression),
             limits,
             kept_bytes: 0,
             recorded_bytes: 0,
@@ -69,6 +69,21 @@ impl<'a> Collector<'a> {
             capped: [false; List::COUNT],
             warnings: 0,
         }
+    }
+
+    /// The inventory of the layer `digest`. Warnings collected so far hold only their reason;
+    /// here they get the layer, which an unverified read knows only once the blob is read.
+    pub(crate) fn finish(self, digest: Digest) -> LayerInventory {
+        let mut inv = self.inv;
+        for w in &mut inv.warnings {
+            w.message = match &w.path {
+                Some(path) => format!("`{path}` in layer {digest}: {}", w.message),
+                None => format!("layer {digest}: {}", w.message),
+            };
+            w.layer = Some(digest.clone());
+        }
+        inv.digest = digest;
+        inv
     }
 
     /// Records one tar entry whose normalised path is `path`. Errors are those of reading the
@@ -274,14 +289,11 @@ impl<'a> Collector<'a> {
         if std::mem::replace(&mut self.capped[list as usize], true) {
             return;
         }
-        let layer = &self.inv.digest;
         let message = format!(
-            "layer {layer}: the cap on {} was reached; later ones are not recorded",
+            "the cap on {} was reached; later ones are not recorded",
             list.describe()
         );
-        self.inv
-            .warnings
-            .push(Warning::new("cap-reached", message).in_layer(layer));
+        self.inv.warnings.push(Warning::new("cap-reached", message));
     }
 
     /// Adds a warning about `path`, unless the warnings cap is reached.
@@ -291,10 +303,8 @@ impl<'a> Collector<'a> {
             return;
         }
         self.warnings += 1;
-        let layer = &self.inv.digest;
-        let message = format!("`{path}` in layer {layer}: {reason}");
         self.inv
             .warnings
-            .push(Warning::new(code, message).at_path(path).in_layer(layer));
+            .push(Warning::new(code, reason).at_path(path));
     }
 }

@@ -16,7 +16,7 @@ mod stream;
 use std::io::{self, BufRead, Read};
 
 use layerwatch_inventory::{Compression, LayerInventory};
-use layerwatch_oci::Digest;
+use layerwatch_oci::{Algorithm, Digest};
 
 pub use error::LayerError;
 pub use limits::Limits;
@@ -36,30 +36,61 @@ pub fn read_layer<R: Read>(
     expected: &Digest,
     limits: &Limits,
 ) -> Result<LayerInventory, LayerError> {
-    let mut source = Source::new(blob, expected.algorithm());
-    let head = source.fill_buf().map_err(|source| LayerError::Io {
-        layer: expected.clone(),
-        source,
-    })?;
-    let compression = stream::detect(head);
-    if head.is_empty() {
+    read(blob, Some(expected), limits)
+}
+
+/// Reads a blob whose digest is not known beforehand (a local tar file, a generated stream):
+/// as [`read_layer`], with the inventory's digest the sha256 of the blob as read. Errors name
+/// the layer by the sha256 of the bytes read until the error.
+pub fn read_layer_unverified<R: Read>(
+    blob: R,
+    limits: &Limits,
+) -> Result<LayerInventory, LayerError> {
+    read(blob, None, limits)
+}
+
+fn read<R: Read>(
+    blob: R,
+    expected: Option<&Digest>,
+    limits: &Limits,
+) -> Result<LayerInventory, LayerError> {
+    let algorithm = expected.map_or(Algorithm::Sha256, Digest::algorithm);
+    let mut source = Source::new(blob, algorithm);
+    let (compression, empty) = match source.fill_buf() {
+        Ok(head) => (stream::detect(head), head.is_empty()),
+        Err(error) => {
+            let layer = name(expected, source);
+            return Err(LayerError::Io {
+                layer,
+                source: error,
+            });
+        }
+    };
+    if empty {
         return Err(LayerError::NotATar {
-            layer: expected.clone(),
+            layer: name(expected, source),
             compression,
             reason: "the blob is empty".to_string(),
         });
     }
-    let stream =
-        TarStream::new(source, compression, limits.max_extension_bytes).map_err(|source| {
-            LayerError::Decompress {
-                layer: expected.clone(),
-                compression,
-                source,
+    let zstd = match compression {
+        Compression::Zstd => match zstd::stream::raw::Decoder::new() {
+            Ok(context) => Some(context),
+            Err(error) => {
+                let layer = name(expected, source);
+                return Err(LayerError::Decompress {
+                    layer,
+                    compression,
+                    source: error,
+                });
             }
-        })?;
+        },
+        Compression::Gzip | Compression::None => None,
+    };
+    let stream = TarStream::new(source, compression, zstd, limits.max_extension_bytes);
 
     let mut archive = tar::Archive::new(stream);
-    let mut collector = Collector::new(expected, compression, limits);
+    let mut collector = Collector::new(compression, limits);
     let walked = walk(&mut archive, &mut collector);
     let mut stream = archive.into_inner();
     let entries = collector.inv.entries;
@@ -75,15 +106,18 @@ pub fn read_layer<R: Read>(
         return Err(explain(failure, stream, expected, compression));
     }
 
-    let mut inv = collector.inv;
-    inv.uncompressed_size = stream.produced();
+    let uncompressed_size = stream.produced();
     let (actual, size) = stream.into_source().finish();
-    if actual != *expected {
+    if let Some(expected) = expected
+        && actual != *expected
+    {
         return Err(LayerError::DigestMismatch {
             layer: expected.clone(),
             actual,
         });
     }
+    let mut inv = collector.finish(actual);
+    inv.uncompressed_size = uncompressed_size;
     inv.size = size;
     tracing::debug!(
         layer = %inv.digest,
@@ -95,6 +129,15 @@ pub fn read_layer<R: Read>(
         "layer read"
     );
     Ok(inv)
+}
+
+/// The digest that names the layer in an error: the expected one, or else that of the bytes
+/// read so far.
+fn name<R: Read>(expected: Option<&Digest>, source: Source<R>) -> Digest {
+    match expected {
+        Some(digest) => digest.clone(),
+        None => source.finish().0,
+    }
 }
 
 /// Where walking the tar stopped, before it is told apart into a [`LayerError`].
@@ -139,26 +182,35 @@ fn walk<R: Read>(
 fn explain<R: Read>(
     failure: Failure,
     mut stream: TarStream<R>,
-    layer: &Digest,
+    expected: Option<&Digest>,
     compression: Compression,
 ) -> LayerError {
-    let layer = layer.clone();
     if stream.source().failed() {
         return LayerError::Io {
-            layer,
+            layer: name(expected, stream.into_source()),
             source: failure.error,
         };
     }
     let decode_failed = stream.decode_failed();
     // A blob that is not the one asked for explains any damage inside it best.
     let mut source = stream.into_source();
-    if let Err(source) = source.drain() {
-        return LayerError::Io { layer, source };
+    if let Err(error) = source.drain() {
+        return LayerError::Io {
+            layer: name(expected, source),
+            source: error,
+        };
     }
     let (actual, _) = source.finish();
-    if actual != layer {
-        return LayerError::DigestMismatch { layer, actual };
-    }
+    let layer = match expected {
+        Some(expected) if *expected != actual => {
+            return LayerError::DigestMismatch {
+                layer: expected.clone(),
+                actual,
+            };
+        }
+        Some(expected) => expected.clone(),
+        None => actual,
+    };
     if decode_failed {
         LayerError::Decompress {
             layer,

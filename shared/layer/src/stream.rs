@@ -7,6 +7,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use flate2::bufread::MultiGzDecoder;
 use layerwatch_inventory::Compression;
+use zstd::stream::{raw, zio};
 
 use crate::source::Source;
 
@@ -31,7 +32,7 @@ enum Decoder<R: Read> {
     /// gzip, any number of members.
     Gzip(Box<MultiGzDecoder<Source<R>>>),
     /// zstd, any number of frames.
-    Zstd(zstd::stream::read::Decoder<'static, Source<R>>),
+    Zstd(zio::Reader<Source<R>, raw::Decoder<'static>>),
     /// A plain tar.
     Plain(Source<R>),
 }
@@ -54,18 +55,20 @@ pub(crate) struct TarStream<R: Read> {
 }
 
 impl<R: Read> TarStream<R> {
-    /// A stream decoding `source` as `compression`.
+    /// A stream decoding `source` as `compression`; `zstd` is the decoder context for zstd
+    /// (made by the caller, so that failing to allocate it leaves the source in its hands).
     pub(crate) fn new(
         source: Source<R>,
         compression: Compression,
+        zstd: Option<raw::Decoder<'static>>,
         max_extension: u64,
-    ) -> io::Result<Self> {
-        let decoder = match compression {
-            Compression::Gzip => Decoder::Gzip(Box::new(MultiGzDecoder::new(source))),
-            Compression::Zstd => Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(source)?),
-            Compression::None => Decoder::Plain(source),
+    ) -> Self {
+        let decoder = match (compression, zstd) {
+            (Compression::Gzip, _) => Decoder::Gzip(Box::new(MultiGzDecoder::new(source))),
+            (Compression::Zstd, Some(context)) => Decoder::Zstd(zio::Reader::new(source, context)),
+            (Compression::Zstd | Compression::None, _) => Decoder::Plain(source),
         };
-        Ok(TarStream {
+        TarStream {
             decoder,
             buf: vec![0; BUFFER].into_boxed_slice(),
             pos: 0,
@@ -75,7 +78,7 @@ impl<R: Read> TarStream<R> {
             decode_failed: false,
             header_next: false,
             max_extension,
-        })
+        }
     }
 
     /// Bytes of the uncompressed stream produced so far.
@@ -87,7 +90,7 @@ impl<R: Read> TarStream<R> {
     pub(crate) fn source(&mut self) -> &mut Source<R> {
         match &mut self.decoder {
             Decoder::Gzip(d) => d.get_mut(),
-            Decoder::Zstd(d) => d.get_mut(),
+            Decoder::Zstd(d) => d.reader_mut(),
             Decoder::Plain(s) => s,
         }
     }
@@ -96,7 +99,7 @@ impl<R: Read> TarStream<R> {
     pub(crate) fn into_source(self) -> Source<R> {
         match self.decoder {
             Decoder::Gzip(d) => (*d).into_inner(),
-            Decoder::Zstd(d) => d.finish(),
+            Decoder::Zstd(d) => d.into_inner(),
             Decoder::Plain(s) => s,
         }
     }

@@ -4,7 +4,7 @@ mod common;
 
 use common::{Layer, digest_of, gzip, read, sample_tar, zstd};
 use layerwatch_inventory::Compression;
-use layerwatch_layer::{LayerError, Limits, read_layer};
+use layerwatch_layer::{LayerError, Limits, read_layer, read_layer_unverified};
 
 #[test]
 fn a_wrong_digest_is_an_error_naming_the_layer() {
@@ -114,4 +114,14 @@ fn extension_headers_are_bounded() {
         other => panic!("expected a bad tar at entry #1, got {other:?}"),
     }
     assert!(err.to_string().contains("extension header"), "{err}");
+}
+
+#[test]
+fn unverified_errors_name_the_digest_of_the_blob() {
+    let garbage = b"not a tar, not compressed either\n".repeat(30);
+    let err = read_layer_unverified(&garbage[..], &Limits::default()).expect_err("garbage");
+    match &err {
+        LayerError::NotATar { layer, .. } => assert_eq!(layer, &digest_of(&garbage)),
+        other => panic!("expected not-a-tar, got {other:?}"),
+    }
 }

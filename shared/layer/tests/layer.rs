@@ -4,7 +4,7 @@ mod common;
 
 use common::{LONG_DIR, Layer, digest_of, gzip, gzip_members, read, sample_tar, zstd};
 use layerwatch_inventory::{Compression, ItemContent, LayerInventory, SpecialFile, Symlink};
-use layerwatch_layer::{Limits, read_layer};
+use layerwatch_layer::{Limits, read_layer, read_layer_unverified};
 
 fn paths(inv: &LayerInventory) -> Vec<&str> {
     inv.items.iter().map(|i| i.path.as_str()).collect()
@@ -236,4 +236,14 @@ fn whiteouts_cannot_climb_out_of_their_directory() {
     let tar = l.finish();
     let inv = read(&tar).expect("valid layer");
     assert_eq!(inv.whiteouts, ["x"]);
+}
+
+#[test]
+fn unverified_reads_name_the_layer_by_what_was_read() {
+    let (tar, _) = sample_tar();
+    let blob = gzip(&tar);
+    let verified = read(&blob).expect("valid layer");
+    let unverified = read_layer_unverified(&blob[..], &Limits::default()).expect("valid layer");
+    assert_eq!(unverified.digest, digest_of(&blob));
+    assert_eq!(unverified, verified);
 }
