@@ -5,6 +5,7 @@
 //! All of them become scan requests; the dispatcher keys scan jobs by digest, so a child manifest
 //! reached both through its own event and through its index is scanned once.
 
+use layerwatch_oci::MediaType;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -13,13 +14,6 @@ use crate::request::{Action, Outcome, ScanRequest};
 
 /// The `detail-type` of ECR push, delete and storage-class events.
 pub const ECR_IMAGE_ACTION: &str = "ECR Image Action";
-
-/// Config media types of container images; other artifacts (Helm charts, signatures, SBOMs)
-/// pushed to ECR have a different `artifact-media-type` and are not scanned.
-const IMAGE_CONFIG_TYPES: [&str; 2] = [
-    "application/vnd.oci.image.config.v1+json",
-    "application/vnd.docker.container.image.v1+json",
-];
 
 /// An EventBridge event envelope with a typed `detail`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,8 +102,10 @@ impl EventBridgeEvent<EcrImageActionDetail> {
                 d.action_type
             ));
         }
+        // Other artifacts pushed to ECR (Helm charts, signatures, SBOMs) have a config type
+        // that is not an image config: nothing to scan.
         if let Some(artifact) = d.artifact_media_type.as_deref()
-            && !IMAGE_CONFIG_TYPES.contains(&artifact)
+            && !MediaType::from(artifact).is_image_config()
         {
             return ignored(format!("artifact type {artifact} is not a container image"));
         }
@@ -131,7 +127,7 @@ impl EventBridgeEvent<EcrImageActionDetail> {
             repository: d.repository_name.clone(),
             digest,
             tag: d.image_tag.clone().filter(|t| !t.is_empty()),
-            media_type: d.manifest_media_type.clone(),
+            media_type: d.manifest_media_type.as_deref().map(MediaType::from),
             event_id: self.id.clone(),
             action,
         }))

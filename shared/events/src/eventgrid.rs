@@ -8,6 +8,7 @@
 //! `Microsoft.EventGrid.SubscriptionValidationEvent` (answer [`validation_response`]), with
 //! CloudEvents by an HTTP OPTIONS request (answer with [`HandshakeResponse`]).
 
+use layerwatch_oci::MediaType;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -265,7 +266,7 @@ impl GridItem {
             repository: data.target.repository.clone(),
             digest,
             tag: data.target.tag.clone().filter(|t| !t.is_empty()),
-            media_type: data.target.media_type.clone(),
+            media_type: data.target.media_type.as_deref().map(MediaType::from),
             event_id: id.clone(),
             action,
         }))

@@ -1,6 +1,6 @@
 //! The normalised result of one event, the same for every cloud.
 
-use layerwatch_oci::Digest;
+use layerwatch_oci::{Digest, MediaType};
 use serde::{Deserialize, Serialize};
 
 /// What happened to the image.
@@ -25,7 +25,7 @@ pub struct ScanRequest {
     /// The tag pushed with it; `None` for untagged pushes (including per-platform children).
     pub tag: Option<String>,
     /// The manifest media type when the event says it.
-    pub media_type: Option<String>,
+    pub media_type: Option<MediaType>,
     /// The id of the event envelope, for tracing and de-duplication.
     pub event_id: String,
     /// Push or delete.

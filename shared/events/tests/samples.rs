@@ -77,7 +77,7 @@ fn reference_ecr_events() {
     );
     assert_eq!(idx.tag.as_deref(), Some("v4-soci"));
     assert_eq!(
-        idx.media_type.as_deref(),
+        idx.media_type.as_ref().map(|m| m.as_str()),
         Some("application/vnd.oci.image.index.v1+json")
     );
     assert_eq!(idx.event_id, "4198ac28-edd6-ae65-8669-99b84990a06a");
@@ -91,7 +91,7 @@ fn reference_ecr_events() {
     assert_eq!(child.repository, "team/sample-service");
     assert_eq!(child.tag, None, "an empty image-tag is an untagged push");
     assert_eq!(
-        child.media_type.as_deref(),
+        child.media_type.as_ref().map(|m| m.as_str()),
         Some("application/vnd.oci.image.manifest.v1+json")
     );
 
@@ -159,7 +159,7 @@ fn reference_acr_events() {
         assert_eq!(r.digest.to_string(), digest);
         assert_eq!(r.tag.as_deref(), Some("v1"));
         assert_eq!(
-            r.media_type.as_deref(),
+            r.media_type.as_ref().map(|m| m.as_str()),
             Some("application/vnd.docker.distribution.manifest.v2+json")
         );
         assert_eq!(r.event_id, "831e1650-001e-001b-66ab-eeb76e069631");
@@ -194,6 +194,7 @@ fn every_sample_parses_round_trips_and_matches_its_fields() {
     let reference_count = files.len();
     files.extend(json_files(&project));
     assert!(reference_count >= 11, "reference samples missing");
+    let mut checked = 0;
     for path in files {
         let bytes = std::fs::read(&path).expect("read");
         let original: Value = serde_json::from_slice(&bytes).expect("json");
@@ -208,14 +209,43 @@ fn every_sample_parses_round_trips_and_matches_its_fields() {
                 continue;
             };
             // Independent read of the fields each schema puts them in.
-            let (repo, digest) = if let Some(d) = item.get("detail") {
-                (&d["repository-name"], &d["image-digest"])
-            } else {
+            let (repo, digest, media, tag, deleted) = if let Some(d) = item.get("detail") {
+                let deleted = d["action-type"] == "DELETE";
                 (
-                    &item["data"]["target"]["repository"],
-                    &item["data"]["target"]["digest"],
+                    &d["repository-name"],
+                    &d["image-digest"],
+                    &d["manifest-media-type"],
+                    &d["image-tag"],
+                    deleted,
+                )
+            } else {
+                let t = &item["data"]["target"];
+                let kind = item
+                    .get("eventType")
+                    .or(item.get("type"))
+                    .and_then(Value::as_str);
+                let deleted = kind.is_some_and(|k| k.ends_with("ImageDeleted"));
+                (
+                    &t["repository"],
+                    &t["digest"],
+                    &t["mediaType"],
+                    &t["tag"],
+                    deleted,
                 )
             };
+            let name = path.display();
+            assert_eq!(
+                r.media_type.as_ref().map(|m| m.as_str()),
+                media.as_str(),
+                "{name}"
+            );
+            assert_eq!(
+                r.tag.as_deref(),
+                tag.as_str().filter(|t| !t.is_empty()),
+                "{name}"
+            );
+            assert_eq!(r.action == Action::Delete, deleted, "{name}");
+            checked += 1;
             assert_eq!(
                 Some(r.repository.as_str()),
                 repo.as_str(),
@@ -230,6 +260,7 @@ fn every_sample_parses_round_trips_and_matches_its_fields() {
             );
         }
     }
+    assert!(checked >= 5, "only {checked} scan requests were checked");
 }
 
 #[test]
