@@ -231,3 +231,42 @@ async fn alpine_as_docker_schema2_with_basic_auth() {
         "no password in errors"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oci_index_and_its_child_by_digest() {
+    let reg = Registry::start(RegistryAuth::None);
+    let (_tmp, layout) = support::hello_world_layout();
+    let child = support::layout_manifest(&layout, None);
+    let index = support::add_index(&layout, "multi", &child);
+    support::push(
+        &format!("oci:{}:multi", layout.display()),
+        &reg.host,
+        "lw/multi:v1",
+        None,
+        &["--all"],
+    );
+    let c = client(&reg.host, StaticCredentials::new());
+    let m = c
+        .manifest(&reg.host, "lw/multi", &"v1".parse().expect("tag"))
+        .await
+        .expect("index");
+    assert!(m.is_index(), "{}", m.media_type);
+    assert_eq!(m.digest, index, "the index blob we wrote, byte for byte");
+    let Ok(layerwatch_oci::ParsedManifest::Index(parsed)) = m.parse() else {
+        panic!("an index")
+    };
+    let entry = &parsed.manifests[0];
+    assert_eq!(
+        entry.digest.to_string(),
+        child["digest"].as_str().expect("digest")
+    );
+    let by_digest = c
+        .manifest(
+            &reg.host,
+            "lw/multi",
+            &ManifestRef::Digest(entry.digest.clone()),
+        )
+        .await
+        .expect("child");
+    assert!(!by_digest.is_index());
+}

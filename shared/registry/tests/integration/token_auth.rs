@@ -143,3 +143,51 @@ async fn acr_flow_exchanges_the_entra_token_and_never_uses_basic() {
         "the token is not in the message: {err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tokens_are_fetched_again_after_they_expire() {
+    use crate::support::tiny::{Resp, Tiny};
+    let tokens =
+        Tiny::start(|_, n| Resp::new(200, format!(r#"{{"token":"t{n}","expires_in":1}}"#)));
+    let realm = format!("http://{}/token", tokens.host());
+    let registry = Tiny::start(move |req, _| match req.header("authorization") {
+        Some(a) if a.starts_with("Bearer t") => Resp::new(404, ""),
+        _ => Resp::new(401, "").header(
+            "WWW-Authenticate",
+            &format!(r#"Bearer realm="{realm}",service="svc""#),
+        ),
+    });
+    let c = client(StaticCredentials::new());
+    let digest = layerwatch_oci::Digest::sha256_of(b"x");
+    assert!(
+        !c.blob_exists(&registry.host(), "lw/a", &digest)
+            .await
+            .expect("head")
+    );
+    assert!(
+        !c.blob_exists(&registry.host(), "lw/a", &digest)
+            .await
+            .expect("head")
+    );
+    assert_eq!(tokens.seen().len(), 1, "cached within its lifetime");
+    let q = &tokens.seen()[0].path;
+    assert!(
+        q.contains("service=svc") && q.contains("scope=repository%3Alw%2Fa%3Apull"),
+        "{q}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(
+        !c.blob_exists(&registry.host(), "lw/a", &digest)
+            .await
+            .expect("head")
+    );
+    assert_eq!(tokens.seen().len(), 2, "a new token after expires_in");
+    assert_eq!(
+        registry
+            .seen()
+            .last()
+            .and_then(|r| r.header("authorization").map(str::to_string))
+            .as_deref(),
+        Some("Bearer t1")
+    );
+}

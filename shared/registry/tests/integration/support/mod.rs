@@ -306,3 +306,37 @@ pub fn layout_blob(layout: &Path, digest: &str) -> Vec<u8> {
     let hex = digest.strip_prefix("sha256:").expect("sha256 digest");
     std::fs::read(layout.join("blobs/sha256").join(hex)).expect("blob in layout")
 }
+
+/// Writes an OCI index holding `child` (as linux/amd64) into the layout under `ref_name`, the
+/// way LOCAL-STACK.md's mkindex.py does; returns the index digest.
+pub fn add_index(
+    layout: &Path,
+    ref_name: &str,
+    child: &serde_json::Value,
+) -> layerwatch_oci::Digest {
+    let mut entry = child.clone();
+    entry["platform"] = serde_json::json!({"architecture": "amd64", "os": "linux"});
+    let body = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [entry],
+    }))
+    .expect("json");
+    let digest = layerwatch_oci::Digest::sha256_of(&body);
+    std::fs::write(layout.join("blobs/sha256").join(digest.hex()), &body)
+        .expect("write index blob");
+    let path = layout.join("index.json");
+    let mut top: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("index.json")).expect("json");
+    top["manifests"]
+        .as_array_mut()
+        .expect("manifests")
+        .push(serde_json::json!({
+            "mediaType": "application/vnd.oci.image.index.v1+json",
+            "digest": digest.to_string(),
+            "size": body.len(),
+            "annotations": {"org.opencontainers.image.ref.name": ref_name},
+        }));
+    std::fs::write(&path, serde_json::to_vec(&top).expect("json")).expect("write index.json");
+    digest
+}
