@@ -1,7 +1,7 @@
 //! ECR: moto answers `GetAuthorizationToken` (always `AWS:123456789012-auth-token`), and a local
 //! registry with that user in htpasswd stands in for ECR's data plane, as LOCAL-STACK.md found.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
@@ -12,7 +12,11 @@ use crate::support::{self, Proc, Registry, RegistryAuth};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ecr_token_from_moto_opens_the_registry() {
-    let moto = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server");
+    let moto = std::env::var_os("LAYERWATCH_MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server")
+        });
     assert!(
         moto.exists(),
         "moto is required for the ECR test: {} is missing (python3 -m venv .venv && .venv/bin/pip install 'moto[server]')",

@@ -129,6 +129,18 @@ async fn acr_flow_exchanges_the_entra_token_and_never_uses_basic() {
         "one exchange, then one repository-scoped token per scope; no Basic, no GET"
     );
 
+    // A Docker config `identitytoken` takes the same refresh-token path, without the exchange.
+    std::fs::write(&ts.log, "").expect("clear log");
+    let rt = Credential::RefreshToken(layerwatch_registry::Secret::new("docker-identity-token"));
+    let c = client(StaticCredentials::new().with(reg.host.clone(), rt));
+    c.manifest(&reg.host, "lw/a", &"v1".parse().expect("tag"))
+        .await
+        .expect("identity token");
+    assert_eq!(
+        ts.requests(),
+        vec!["POST /oauth2/token grant=refresh_token auth=none"]
+    );
+
     let bad = client(StaticCredentials::new().with(
         reg.host.clone(),
         Credential::AzureAd(Arc::new(StaticTokenSource::new("wrong"))),

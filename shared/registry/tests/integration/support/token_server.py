@@ -1,6 +1,9 @@
 """Test stand-in for a registry token server and ACR's OAuth2 endpoints (not a real ACR).
 
-Usage: token_server.py PORT_FILE LOG_FILE CERT KEY ISSUER SERVICE USER PASSWORD ENTRA_TOKEN
+Usage: token_server.py PORT_FILE LOG_FILE CERT ISSUER SERVICE USER PASSWORD ENTRA_TOKEN
+
+Makes a fresh RSA key and self-signed certificate, writes the certificate to CERT (the
+registry's rootcertbundle) before it writes PORT_FILE.
 
 - GET  /oauth2/token?service=&scope=   Docker token auth; Basic USER:PASSWORD gets the scope's
                                        actions, anonymous gets none, wrong credentials get 401.
@@ -8,18 +11,28 @@ Usage: token_server.py PORT_FILE LOG_FILE CERT KEY ISSUER SERVICE USER PASSWORD 
 - POST /oauth2/token                   ACR: grant_type=refresh_token with a known refresh token
 Tokens are RS256 JWTs with the signing certificate in x5c, as distribution's token auth expects.
 Every request is logged as one line "METHOD PATH grant=<grant_type> auth=<scheme>".
+The refresh token "docker-identity-token" is always valid (Docker config `identitytoken`).
 """
-import base64, json, secrets, sys, time, urllib.parse
+import base64, datetime, json, os, secrets, sys, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from cryptography import x509
+from cryptography.x509.oid import NameOID
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-port_file, log_file, cert_path, key_path, issuer, service, user, password, entra = sys.argv[1:10]
-cert = x509.load_pem_x509_certificate(open(cert_path, "rb").read())
-key = serialization.load_pem_private_key(open(key_path, "rb").read(), password=None)
+port_file, log_file, cert_path, issuer, service, user, password, entra = sys.argv[1:9]
+key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "token")])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256()))
+with open(cert_path, "wb") as f:
+    f.write(cert.public_bytes(serialization.Encoding.PEM))
 x5c = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
-refresh_tokens = set()
+refresh_tokens = {"docker-identity-token"}
 
 def b64url(b):
     return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
@@ -92,6 +105,5 @@ class Handler(BaseHTTPRequestHandler):
 srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
-import os
 os.rename(port_file + ".tmp", port_file)
 srv.serve_forever()
