@@ -14,7 +14,7 @@
 # every machine with the same umoci, so events/ can name their real digests.
 set -euo pipefail
 
-RECIPE=3   # bump when the output of any recipe changes; every image is rebuilt then
+RECIPE=4   # bump when the output of any recipe changes; every image is rebuilt then
 OUT=${1:?usage: build-test-images.sh OUT_DIR}
 INFRA=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$INFRA")
@@ -129,10 +129,11 @@ write_status() {
         dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./md5sums > "$root/var/lib/dpkg/info/$info.md5sums" 2>/dev/null || true
     done
 }
-# tar_dir DIR OUT: a Docker-style layer tar (names without ./), sorted, root-owned.
+# tar_dir DIR OUT: a Docker-style layer tar (names without ./), sorted, root-owned, and
+# with the files we generate clamped to CREATED so the same .debs give the same digest.
 tar_dir() {
     (cd "$1" && find . -mindepth 1 -maxdepth 1 -printf '%P\n' | LC_ALL=C sort \
-        | tar --sort=name --numeric-owner --owner=0 --group=0 -cf "$2" -T -)
+        | tar --sort=name --numeric-owner --owner=0 --group=0 --mtime="$CREATED" --clamp-mtime -cf "$2" -T -)
 }
 
 debian_small() {
