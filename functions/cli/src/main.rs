@@ -1,3 +1,32 @@
-//! The `layerwatch` command line.
+//! The `layerwatch` command line: scan images, keep the advisory store, query results.
+//!
+//! `main` only parses the arguments, sets up logging to stderr and dispatches; each command is
+//! a module of [`commands`].
 
-fn main() {}
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    let default_level = if args.debug { "debug" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("LAYERWATCH_LOG")
+                .unwrap_or_else(|_| EnvFilter::new(default_level)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    match commands::run(args.command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("layerwatch: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The command-line grammar.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Layerwatch: container image vulnerability scanner.
+#[derive(Debug, Parser)]
+#[command(name = "layerwatch", version, about)]
+pub struct Args {
+    /// Log decisions to stderr (or set LAYERWATCH_LOG=debug).
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan an image or root filesystem.
+    Scan(ScanArgs),
+    /// Manage the advisory store.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `layerwatch scan`.
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// docker-archive:FILE, oci:DIR[:TAG] or rootfs:PATH.
+    pub target: String,
+    /// table, json, cyclonedx, spdx or sarif (default: table on a terminal, json otherwise).
+    #[arg(long, short = 'f')]
+    pub format: Option<String>,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Only the image for os/arch[/variant] (default: every platform of an index).
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// The advisory store (default: $LAYERWATCH_DB or ~/.cache/layerwatch/advisories.db).
+    #[arg(long, env = "LAYERWATCH_DB")]
+    pub db: Option<PathBuf>,
+    /// Only findings of these severities (comma separated: critical,high,...).
+    #[arg(long, value_delimiter = ',')]
+    pub severity: Vec<String>,
+    /// Leave out findings that have no fixed version.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Exit with this code when findings (or failed checks) remain after the filters.
+    #[arg(long, default_value_t = 0)]
+    pub exit_code: u8,
+    /// Accepted risks: a file of advisory ids with a reason and an expiry date.
+    #[arg(long)]
+    pub ignore_file: Option<PathBuf>,
+    /// Only list packages; do not match advisories (no store needed).
+    #[arg(long)]
+    pub no_match: bool,
+}
+
+/// `layerwatch db ...`.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Build or refresh the advisory store from feeds.
+    Update {
+        /// A directory laid out like the upstream feeds.
+        #[arg(long)]
+        from: PathBuf,
+        /// The advisory store to write.
+        #[arg(long, env = "LAYERWATCH_DB")]
+        db: Option<PathBuf>,
+    },
+    /// Show the store's revision and sources.
+    Status {
+        /// The advisory store.
+        #[arg(long, env = "LAYERWATCH_DB")]
+        db: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,92 @@
+//! `layerwatch scan TARGET`: scan, match, filter, render.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use layerwatch_advisory::Store;
+use layerwatch_engine::{MemoryCache, ScanOptions, Target, apply_filters, match_report, scan};
+use layerwatch_oci::Platform;
+use layerwatch_report::{Format, Report, ReportInput, render_many};
+
+use super::default_db;
+use crate::cli::ScanArgs;
+
+/// Runs `layerwatch scan`.
+pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let target: Target = args.target.parse()?;
+    let platform = args
+        .platform
+        .as_deref()
+        .map(str::parse::<Platform>)
+        .transpose()
+        .context("--platform")?;
+    let format = match &args.format {
+        Some(f) => f
+            .parse::<Format>()
+            .map_err(|e| anyhow::anyhow!("--format: {e}"))?,
+        None if args.output.is_none() && std::io::stdout().is_terminal() => Format::Table,
+        None => Format::Json,
+    };
+    let filters = layerwatch_engine::Filters::from_args(
+        &args.severity,
+        args.ignore_unfixed,
+        args.ignore_file.as_deref(),
+    )?;
+    // Open the store before the scan: a missing store is found before any layer is read.
+    let store = if args.no_match {
+        None
+    } else {
+        let db = default_db(args.db.clone());
+        if !db.is_file() {
+            bail!(
+                "no advisory store at {}: run `layerwatch db update --from DIR` first, \
+                 or pass --no-match to list packages only",
+                db.display()
+            );
+        }
+        Some(Store::open(&db).with_context(|| format!("opening {}", db.display()))?)
+    };
+
+    let options = ScanOptions {
+        platform,
+        ..ScanOptions::default()
+    };
+    let cache = MemoryCache::default();
+    let scanned = scan(&target, &options, &cache)?;
+
+    let mut reports = Vec::with_capacity(scanned.len());
+    for image in &scanned {
+        let mut report = Report::from_input(ReportInput {
+            artifact: image.artifact.clone(),
+            layers: image.layers.clone(),
+            inventory: &image.inventory,
+        });
+        if let Some(store) = &store {
+            match_report(&mut report, store)?;
+            apply_filters(&mut report, &filters);
+        }
+        reports.push(report);
+    }
+
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    render_many(&reports, format, &mut out)?;
+    out.flush()?;
+
+    let remaining = reports.iter().any(|r| {
+        !r.findings.is_empty()
+            || r.checks
+                .iter()
+                .any(|c| c.result == layerwatch_report::CheckResult::Fail)
+    });
+    if args.exit_code != 0 && remaining {
+        return Ok(ExitCode::from(args.exit_code));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,48 @@
+//! Why a scan of a local target failed.
+
+use std::path::PathBuf;
+
+use layerwatch_layer::LayerError;
+use layerwatch_oci::SourceError;
+
+/// Why a scan could not produce a report. Problems inside a layer that still allow a report
+/// (a malformed database) are warnings, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The target string names no known kind of target.
+    #[error("unknown target `{0}`: expected docker-archive:FILE, oci:DIR[:TAG] or rootfs:PATH")]
+    UnknownTarget(String),
+    /// The image source could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// A layer could not be read.
+    #[error("layer {index} of {reference}: {source}")]
+    Layer {
+        /// The image.
+        reference: String,
+        /// Position of the layer, bottom first.
+        index: usize,
+        /// What went wrong.
+        #[source]
+        source: LayerError,
+    },
+    /// A file of a root filesystem could not be read.
+    #[error("reading {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No image of the source matches the requested platform.
+    #[error("{reference}: no image for platform {platform} (available: {available})")]
+    NoSuchPlatform {
+        /// The source.
+        reference: String,
+        /// The platform asked for.
+        platform: String,
+        /// The platforms present.
+        available: String,
+    },
+}
