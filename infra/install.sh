@@ -35,6 +35,12 @@ APT_PACKAGES=(
     python3-packaging  # oracle for PEP 440 version ordering in version tests
     dpkg-dev           # dpkg-architecture and dpkg-deb helpers used by image builds
     rpm                # oracle for rpm version comparison (rpm --eval rpm.vercmp) and rpmdb reads
+    nodejs             # oracle for npm ranges (node-semver bundled with Debian's nodejs)
+    ruby               # oracle for RubyGems ordering (Gem::Version)
+    php-cli            # runs the Composer version oracle
+    php-composer-semver # oracle for Composer version ordering
+    libmaven3-core-java # oracle for Maven ordering (ComparableVersion)
+    openjdk-17-jdk-headless # javac/java to run the Maven oracle
 )
 
 log() { printf 'install: %s\n' "$*" >&2; }

@@ -81,7 +81,7 @@ push_all() {
 lint() {
     local rc=0
     section "cargo fmt --check"; timed cargo fmt --all -- --check || rc=1
-    section "cargo clippy"; timed cargo clippy --workspace --all-targets -- -D warnings || rc=1
+    section "cargo clippy"; timed cargo clippy --workspace --all-targets --all-features -- -D warnings || rc=1
     return $rc
 }
 
@@ -89,7 +89,8 @@ cargo_test() {
     # Tests that need a service or an image fail (not skip) when these are set.
     export LAYERWATCH_REQUIRE_STACK=1 LAYERWATCH_REQUIRE_IMAGES=1
     # With arguments they choose the crates (e.g. -p layerwatch-oci); without, the whole workspace.
-    if [[ $# -eq 0 ]]; then set -- --workspace; fi
+    # --all-features: the ECR path (registry crate feature `ecr`) is tested against moto too.
+    if [[ $# -eq 0 ]]; then set -- --workspace --all-features; fi
     section "cargo test $*"; timed cargo test "$@"
 }
 
