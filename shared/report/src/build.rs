@@ -1,6 +1,6 @@
 //! Building a report from a merged image inventory.
 
-use layerwatch_inventory::{ANALYZER_VERSION, ImageInventory};
+use layerwatch_inventory::{ANALYZER_VERSION, ImageInventory, Warning};
 
 use crate::model::{Analyzer, Artifact, LayerSummary, PackageEntry, Report, SCHEMA_VERSION};
 use crate::purl::purl_for;
@@ -41,7 +41,16 @@ pub fn packages_of(inventory: &ImageInventory) -> Vec<PackageEntry> {
 
 impl Report {
     /// A report with the inventory's packages and warnings, and no findings or checks yet.
+    /// An image without any package database says so in a warning: an empty package list must
+    /// never read as "nothing vulnerable here".
     pub fn from_input(input: ReportInput<'_>) -> Report {
+        let mut warnings = input.inventory.warnings.clone();
+        if input.inventory.packages.is_empty() {
+            warnings.push(Warning::new(
+                "no-packages",
+                "no package database or package metadata was found: nothing could be matched",
+            ));
+        }
         Report {
             schema_version: SCHEMA_VERSION,
             artifact: input.artifact,
@@ -56,7 +65,7 @@ impl Report {
                 version: ANALYZER_VERSION.to_string(),
                 layerwatch: env!("CARGO_PKG_VERSION").to_string(),
             },
-            warnings: input.inventory.warnings.clone(),
+            warnings,
         }
     }
 }
