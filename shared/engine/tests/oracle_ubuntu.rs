@@ -10,7 +10,7 @@
 mod oracle;
 mod support;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use oracle::{assert_same, dpkg_lt, finding_pairs, report_json};
 use support::{Compress, Entry, shared, tar_of, write_layout};
@@ -65,6 +65,8 @@ fn ubuntu_1804_findings_equal_the_dpkg_oracle() {
 
     // (binary, USN id, source version, fixed version) candidates from the USN files.
     let mut candidates = Vec::new();
+    // The CVEs of each USN: its OSV `upstream` ids (`UBUNTU-CVE-…`, Ubuntu's CVE records).
+    let mut cves: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let usn_dir = shared().join("data/advisories/ubuntu/usn-osv");
     let mut files: Vec<_> = std::fs::read_dir(&usn_dir)
         .expect("usn dir")
@@ -76,6 +78,16 @@ fn ubuntu_1804_findings_equal_the_dpkg_oracle() {
         let doc: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&file).expect("read usn")).expect("json");
         let id = doc["id"].as_str().expect("id").to_string();
+        cves.insert(
+            id.clone(),
+            doc["upstream"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|u| u.as_str()?.strip_prefix("UBUNTU-"))
+                .map(str::to_string)
+                .collect(),
+        );
         for affected in doc["affected"].as_array().expect("affected") {
             if affected["package"]["ecosystem"] != "Ubuntu:18.04:LTS" {
                 continue;
@@ -147,13 +159,20 @@ fn ubuntu_1804_findings_equal_the_dpkg_oracle() {
     );
     assert_same("ubuntu 18.04", &expected, &ours_usn);
 
-    // Each USN finding carries its CVE (from the OSV `upstream` field) among its aliases.
+    // Each USN finding carries the CVEs of its USN (from the OSV `upstream` field) as aliases.
     for finding in report["findings"].as_array().expect("findings") {
-        let aliases = finding["aliases"].to_string();
+        let id = finding["id"].as_str().expect("id");
+        let aliases: BTreeSet<String> = finding["aliases"]
+            .as_array()
+            .expect("aliases")
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect();
+        let listed = cves.get(id).cloned().unwrap_or_default();
+        assert!(!listed.is_empty(), "{id}: the USN names a CVE");
         assert!(
-            aliases.contains("CVE-"),
-            "{} on {} has no CVE alias: {aliases}",
-            finding["id"],
+            listed.is_subset(&aliases),
+            "{id} on {}: the USN names {listed:?}, aliases are {aliases:?}",
             finding["package"]["name"]
         );
     }
