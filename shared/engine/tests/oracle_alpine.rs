@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
-use oracle::{apk_less, assert_same, finding_pairs, report_json, store};
+use oracle::{
+    FixedVersions, apk_less, assert_fixed_versions, assert_same, finding_pairs, report_json, store,
+};
 use support::{Entry, file_from_targz, shared};
 
 const APK_DB: &str = "lib/apk/db/installed";
@@ -95,8 +97,9 @@ fn secfixes(release: &str) -> BTreeMap<String, Vec<(String, Vec<String>)>> {
     out
 }
 
-/// Returns (installed packages, (version, fixed) comparisons made, expected pairs).
-fn expected(db: &[u8], os_release: &[u8]) -> (usize, usize, BTreeSet<(String, String)>) {
+/// Returns (installed packages, (version, fixed) comparisons made, expected pairs with the
+/// fixed versions that make them affected).
+fn expected(db: &[u8], os_release: &[u8]) -> (usize, usize, FixedVersions) {
     let packages = installed(db);
     let version = version_id(os_release);
     let minor: Vec<&str> = version.split('.').take(2).collect();
@@ -112,11 +115,13 @@ fn expected(db: &[u8], os_release: &[u8]) -> (usize, usize, BTreeSet<(String, St
         .map(|(pkg, fixed, _)| (pkg.version.clone(), fixed.to_string()))
         .collect();
     let less = apk_less(&pairs);
-    let mut out = BTreeSet::new();
-    for ((pkg, _, ids), affected) in candidates.iter().zip(less) {
+    let mut out = FixedVersions::new();
+    for ((pkg, fixed, ids), affected) in candidates.iter().zip(less) {
         if affected {
             for id in ids.iter() {
-                out.insert((pkg.name.clone(), id.clone()));
+                out.entry((pkg.name.clone(), id.clone()))
+                    .or_default()
+                    .insert(fixed.to_string());
             }
         }
     }
@@ -148,7 +153,8 @@ fn file_from_docker_archive(archive: &Path, inner: &str) -> Vec<u8> {
 }
 
 fn check(label: &str, target: &str, db: &[u8], os_release: &[u8]) -> serde_json::Value {
-    let (packages, compared, expected) = expected(db, os_release);
+    let (packages, compared, fixed) = expected(db, os_release);
+    let expected: BTreeSet<(String, String)> = fixed.keys().cloned().collect();
     let report = report_json(target);
     let ours = finding_pairs(&report);
     let our_packages = report["packages"].as_array().expect("packages").len();
@@ -160,6 +166,7 @@ fn check(label: &str, target: &str, db: &[u8], os_release: &[u8]) -> serde_json:
     );
     assert_eq!(our_packages, packages, "{label}: package count");
     assert_same(label, &expected, &ours);
+    assert_fixed_versions(label, &fixed, &report);
     report
 }
 

@@ -2,8 +2,8 @@
 //!
 //! The shared data holds no Debian image, and the DSA/DLA lists end in April 2023 (no bookworm
 //! fixes), so the image here is a SYNTHETIC dpkg status for Debian 10 (buster), written in this
-//! file: real package names at real older buster versions (the versions buster shipped or an
-//! early security update), including a binNMU whose `Source:` line carries the source version.
+//! file: real package names at real buster versions (as shipped, or at or between security
+//! updates), including a binNMU whose `Source:` line carries the source version.
 //! Expected (package, DSA/DLA id) pairs come from the security tracker's `DSA/list` and
 //! `DLA/list`, read by a small parser here (`[date] ID srcpkg - title` headers and their
 //! `[buster] - srcpkg VERSION` lines), with every "installed < fixed" decided by the real
@@ -15,7 +15,9 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oracle::{assert_same, dpkg_lt, finding_pairs, report_json};
+use oracle::{
+    FixedVersions, assert_fixed_versions, assert_same, dpkg_lt, finding_pairs, report_json,
+};
 use support::{Entry, shared, tar_of};
 
 /// (binary, binary version, `Source:` line or empty) of the synthetic buster image.
@@ -29,7 +31,10 @@ const PACKAGES: &[(&str, &str, &str)] = &[
     ("bash", "5.0-4", ""),
     ("zlib1g", "1:1.2.11.dfsg-1", "zlib"),
     ("tar", "1.30+dfsg-6", ""),
-    ("sudo", "1.8.27-1", ""),
+    // Between its security updates: fixed for two advisories, open for two later ones.
+    ("sudo", "1.8.27-1+deb10u3", ""),
+    // At its last buster security update: affected by none.
+    ("libzstd1", "1.3.8+dfsg-3+deb10u2", "libzstd"),
     ("libexpat1", "2.2.6-2+b1", "expat (2.2.6-2)"),
     ("libgnutls30", "3.6.7-4", "gnutls28"),
     ("libc6", "2.28-10", "glibc"),
@@ -156,12 +161,16 @@ fn buster_findings_equal_the_dpkg_oracle() {
         .iter()
         .map(|(_, _, _, v, f)| (v.clone(), f.to_string()))
         .collect();
-    let expected: BTreeSet<(String, String)> = candidates
-        .iter()
-        .zip(dpkg_lt(&pairs))
-        .filter(|(_, lt)| *lt)
-        .map(|((bin, id, ..), _)| (bin.clone(), id.clone()))
-        .collect();
+    let mut fixed = FixedVersions::new();
+    for ((bin, id, _, _, fix), lt) in candidates.iter().zip(dpkg_lt(&pairs)) {
+        if lt {
+            fixed
+                .entry((bin.clone(), id.clone()))
+                .or_default()
+                .insert(fix.to_string());
+        }
+    }
+    let expected: BTreeSet<(String, String)> = fixed.keys().cloned().collect();
 
     let dir = tempfile::tempdir().expect("tempdir");
     let status = status_file();
@@ -199,6 +208,7 @@ fn buster_findings_equal_the_dpkg_oracle() {
         "old buster versions have DSA/DLA fixes"
     );
     assert_same("debian buster", &expected, &ours);
+    assert_fixed_versions("debian buster", &fixed, &report);
 
     // Debian findings are DSA/DLA ids from the buster namespace only, with the CVEs the
     // advisory lists as aliases.

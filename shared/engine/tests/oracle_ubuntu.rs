@@ -12,7 +12,9 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oracle::{assert_same, dpkg_lt, finding_pairs, report_json};
+use oracle::{
+    FixedVersions, assert_fixed_versions, assert_same, dpkg_lt, finding_pairs, report_json,
+};
 use support::{Compress, Entry, shared, tar_of, write_layout};
 
 /// An installed binary package: name, source name, source version.
@@ -114,12 +116,16 @@ fn ubuntu_1804_findings_equal_the_dpkg_oracle() {
         .iter()
         .map(|(_, _, v, f)| (v.clone(), f.clone()))
         .collect();
-    let expected: BTreeSet<(String, String)> = candidates
-        .iter()
-        .zip(dpkg_lt(&pairs))
-        .filter(|(_, lt)| *lt)
-        .map(|((bin, id, _, _), _)| (bin.clone(), id.clone()))
-        .collect();
+    let mut fixed = FixedVersions::new();
+    for ((bin, id, _, fix), lt) in candidates.iter().zip(dpkg_lt(&pairs)) {
+        if lt {
+            fixed
+                .entry((bin.clone(), id.clone()))
+                .or_default()
+                .insert(fix.to_string());
+        }
+    }
+    let expected: BTreeSet<(String, String)> = fixed.keys().cloned().collect();
 
     let layer = tar_of(&[
         Entry::File("var/lib/dpkg/status", status.as_bytes()),
@@ -158,6 +164,7 @@ fn ubuntu_1804_findings_equal_the_dpkg_oracle() {
         "the USNs were picked to affect this image"
     );
     assert_same("ubuntu 18.04", &expected, &ours_usn);
+    assert_fixed_versions("ubuntu 18.04", &fixed, &report);
 
     // Each USN finding carries the CVEs of its USN (from the OSV `upstream` field) as aliases.
     for finding in report["findings"].as_array().expect("findings") {

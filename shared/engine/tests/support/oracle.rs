@@ -6,7 +6,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -180,4 +180,25 @@ pub fn dpkg_lt(pairs: &[(String, String)]) -> Vec<bool> {
         other => panic!("dpkg --compare-versions {pair:?} exited {other}"),
     })
     .collect()
+}
+
+/// The fixed versions that make each expected (package, id) pair affected.
+pub type FixedVersions = BTreeMap<(String, String), BTreeSet<String>>;
+
+/// Asserts each finding's `fixed_version` is one of the fix versions the feed lists for that
+/// (package, id) with the installed version below it.
+pub fn assert_fixed_versions(label: &str, fixed: &FixedVersions, report: &serde_json::Value) {
+    for finding in report["findings"].as_array().expect("findings array") {
+        let name = finding["package"]["name"].as_str().expect("package name");
+        let id = finding["id"].as_str().expect("id");
+        let ours = finding["fixed_version"].as_str().unwrap_or("");
+        let listed = fixed
+            .get(&(name.to_string(), id.to_string()))
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            listed.contains(ours),
+            "{label}: {id} on {name}: fixed_version {ours:?}, the feed's {listed:?}"
+        );
+    }
 }
