@@ -35,6 +35,9 @@ pub enum EngineError {
         #[source]
         source: std::io::Error,
     },
+    /// An SBOM could not be read.
+    #[error(transparent)]
+    Sbom(#[from] crate::sbom::SbomError),
     /// No image of the source matches the requested platform.
     #[error("{reference}: no image for platform {platform} (available: {available})")]
     NoSuchPlatform {

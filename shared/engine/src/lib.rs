@@ -9,6 +9,7 @@ mod error;
 mod filters;
 mod matching;
 mod rootfs;
+pub mod sbom;
 mod scan;
 mod target;
 
