@@ -18,16 +18,27 @@ use layerwatch_report::{Format, Report, ReportInput, render};
 
 use crate::support::shared;
 
+/// A scratch directory of this test binary under Cargo's target tmpdir, emptied at first use.
+/// Statics are never dropped, so a `TempDir` here would leave ~50 MB in /tmp on every run;
+/// a fixed place per test binary is reused instead.
+fn scratch(what: &str) -> PathBuf {
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{}-{what}", env!("CARGO_CRATE_NAME")));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("clear scratch dir");
+    }
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
 /// The advisory store built once per test binary from `data/advisories`.
 pub fn store_path() -> &'static Path {
-    static STORE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = STORE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir for the store");
-        let path = dir.path().join("advisories.db");
+    static STORE: OnceLock<PathBuf> = OnceLock::new();
+    STORE.get_or_init(|| {
+        let path = scratch("store").join("advisories.db");
         Store::update_from_dir(&path, &shared().join("data/advisories")).expect("build store");
-        (dir, path)
-    });
-    path
+        path
+    })
 }
 
 /// Opens the shared store.
@@ -137,18 +148,17 @@ fn batch(chroot: Option<&Path>, body: &str, pairs: &[(String, String)]) -> Vec<S
 
 /// The extracted Alpine 3.20.3 minirootfs, where the real `apk` runs.
 fn apk_root() -> &'static Path {
-    static ROOT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
     ROOT.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir for the apk chroot");
+        let dir = scratch("apk-root");
         let archive =
             shared().join("data/images/alpine-minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
         let file = std::fs::File::open(&archive).expect("open minirootfs");
         tar::Archive::new(flate2::read::GzDecoder::new(file))
-            .unpack(dir.path())
+            .unpack(&dir)
             .expect("unpack minirootfs");
         dir
     })
-    .path()
 }
 
 /// For each (installed, fixed) pair: is `installed < fixed` by the real `apk version -t`?
