@@ -15,6 +15,13 @@ pub trait LayerCache {
     fn get(&self, digest: &Digest) -> Option<LayerInventory>;
     /// Stores an inventory. A failure to store is not a scan failure; implementations log it.
     fn put(&self, inventory: &LayerInventory);
+    /// The bytes of an image config stored earlier under `digest`, so a registry scan whose
+    /// layers are all cached downloads no blob. The caller verifies the digest.
+    fn get_config(&self, _digest: &Digest) -> Option<Vec<u8>> {
+        None
+    }
+    /// Stores an image config's bytes (already verified against `digest`).
+    fn put_config(&self, _digest: &Digest, _bytes: &[u8]) {}
 }
 
 /// No caching: every layer is read.
@@ -32,6 +39,7 @@ impl LayerCache for NoCache {
 #[derive(Debug, Default)]
 pub struct MemoryCache {
     entries: Mutex<HashMap<Digest, LayerInventory>>,
+    configs: Mutex<HashMap<Digest, Vec<u8>>>,
 }
 
 impl LayerCache for MemoryCache {
@@ -46,6 +54,16 @@ impl LayerCache for MemoryCache {
     fn put(&self, inventory: &LayerInventory) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(inventory.digest.clone(), inventory.clone());
+        }
+    }
+
+    fn get_config(&self, digest: &Digest) -> Option<Vec<u8>> {
+        self.configs.lock().ok()?.get(digest).cloned()
+    }
+
+    fn put_config(&self, digest: &Digest, bytes: &[u8]) {
+        if let Ok(mut configs) = self.configs.lock() {
+            configs.insert(digest.clone(), bytes.to_vec());
         }
     }
 }

@@ -10,7 +10,10 @@ use layerwatch_oci::SourceError;
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// The target string names no known kind of target.
-    #[error("unknown target `{0}`: expected docker-archive:FILE, oci:DIR[:TAG] or rootfs:PATH")]
+    #[error(
+        "unknown target `{0}`: expected docker-archive:FILE, oci:DIR[:TAG], rootfs:PATH or \
+         HOST[:PORT]/REPO[:TAG|@DIGEST]"
+    )]
     UnknownTarget(String),
     /// The image source could not be read.
     #[error(transparent)]
@@ -35,6 +38,9 @@ pub enum EngineError {
         #[source]
         source: std::io::Error,
     },
+    /// An image in a registry could not be resolved.
+    #[error(transparent)]
+    Registry(#[from] crate::registry::RegistryScanError),
     /// An SBOM could not be read.
     #[error(transparent)]
     Sbom(#[from] crate::sbom::SbomError),

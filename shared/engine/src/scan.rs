@@ -23,6 +23,8 @@ pub struct ScanOptions {
     pub platform: Option<Platform>,
     /// Caps on what one layer's inventory may hold.
     pub limits: Limits,
+    /// Registry client settings (credentials, plain-http hosts) for registry targets.
+    pub registry: layerwatch_registry::ClientConfig,
 }
 
 /// One scanned image (one platform), ready for matching and reporting.
@@ -84,10 +86,11 @@ pub fn scan(
                 cache_hits: 0,
             }])
         }
+        Target::Registry(image) => crate::registry::scan(image, &reference, options, cache),
     }
 }
 
-fn scan_images(
+pub(crate) fn scan_images(
     reference: &str,
     source: &dyn BlobSource,
     images: Vec<LocalImage>,

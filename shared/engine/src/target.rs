@@ -1,9 +1,12 @@
-//! What the user asks to scan, parsed from `KIND:LOCATION`.
+//! What the user asks to scan, parsed from `KIND:LOCATION` or a registry reference.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use layerwatch_oci::ImageRef;
+
 use crate::error::EngineError;
+use crate::registry::explicit_reference;
 
 /// A local scan target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +27,8 @@ pub enum Target {
     },
     /// `rootfs:PATH`: a directory or a tar/tar.gz of a root filesystem, scanned as one layer.
     Rootfs(PathBuf),
+    /// `HOST[:PORT]/REPO[:TAG|@DIGEST]`: an image in a registry (the host must be explicit).
+    Registry(ImageRef),
 }
 
 /// Splits `LOCATION[:TAG]` when LOCATION exists and the whole string does not.
@@ -46,9 +51,15 @@ impl FromStr for Target {
     type Err = EngineError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (kind, rest) = s
-            .split_once(':')
-            .ok_or_else(|| EngineError::UnknownTarget(s.to_string()))?;
+        let unknown = || EngineError::UnknownTarget(s.to_string());
+        let registry = || {
+            explicit_reference(s)
+                .map(Target::Registry)
+                .ok_or_else(unknown)
+        };
+        let Some((kind, rest)) = s.split_once(':') else {
+            return registry();
+        };
         match kind {
             "docker-archive" => {
                 let (path, tag) = split_tag(rest);
@@ -59,7 +70,7 @@ impl FromStr for Target {
                 Ok(Target::OciLayout { dir, tag })
             }
             "rootfs" => Ok(Target::Rootfs(PathBuf::from(rest))),
-            _ => Err(EngineError::UnknownTarget(s.to_string())),
+            _ => registry(),
         }
     }
 }
@@ -76,6 +87,7 @@ impl std::fmt::Display for Target {
                 tag.iter().try_for_each(|t| write!(f, ":{t}"))
             }
             Target::Rootfs(path) => write!(f, "rootfs:{}", path.display()),
+            Target::Registry(image) => write!(f, "{image}"),
         }
     }
 }
@@ -116,5 +128,32 @@ mod tests {
             "plain".parse::<Target>(),
             Err(EngineError::UnknownTarget(_))
         ));
+    }
+
+    #[test]
+    fn registry_references_need_an_explicit_host() {
+        for (s, shown) in [
+            (
+                "127.0.0.1:5000/test/alpine:3.20",
+                "127.0.0.1:5000/test/alpine:3.20",
+            ),
+            ("localhost/a/b", "localhost/a/b"),
+            ("ghcr.io/o/r:v1", "ghcr.io/o/r:v1"),
+            ("docker.io/alpine:3.20", "docker.io/library/alpine:3.20"),
+        ] {
+            let t: Target = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert!(matches!(t, Target::Registry(_)), "{s}");
+            assert_eq!(t.to_string(), shown);
+        }
+        let pinned =
+            "example.com/r@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(pinned.parse::<Target>().unwrap().to_string(), pinned);
+        // No host: Docker Hub is never assumed; a known kind keeps its meaning.
+        for s in ["alpine:3.20", "library/alpine", "nope:x/y", "oci:x.y/z"] {
+            assert!(
+                !matches!(s.parse::<Target>(), Ok(Target::Registry(_))),
+                "{s}"
+            );
+        }
     }
 }
