@@ -188,3 +188,6 @@ pub fn apply_filters_on(report: &mut Report, filters: &Filters, today: Date) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests;
