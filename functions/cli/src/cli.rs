@@ -29,7 +29,7 @@ pub enum Command {
 /// `layerwatch scan`.
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// docker-archive:FILE, oci:DIR[:TAG] or rootfs:PATH.
+    /// docker-archive:FILE, oci:DIR[:TAG], rootfs:PATH or HOST[:PORT]/REPO[:TAG|@DIGEST].
     pub target: String,
     /// table, json, cyclonedx, spdx or sarif (default: table on a terminal, json otherwise).
     #[arg(long, short = 'f')]
@@ -58,6 +58,9 @@ pub struct ScanArgs {
     /// Only list packages; do not match advisories (no store needed).
     #[arg(long)]
     pub no_match: bool,
+    /// Reach this registry (HOST or HOST:PORT) over plain http; repeatable.
+    #[arg(long, value_name = "HOST")]
+    pub insecure_registry: Vec<String>,
 }
 
 /// `layerwatch db ...`.

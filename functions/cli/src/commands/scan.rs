@@ -3,15 +3,34 @@
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use layerwatch_advisory::Store;
 use layerwatch_engine::{MemoryCache, ScanOptions, Target, apply_filters, match_report, scan};
 use layerwatch_oci::Platform;
+use layerwatch_registry::{ChainProvider, ClientConfig, DockerConfig, EnvCredentials};
 use layerwatch_report::{Format, Report, ReportInput, render_many};
 
 use super::default_db;
 use crate::cli::ScanArgs;
+
+/// Registry settings: credentials from the environment, then the Docker config file (read
+/// only for a registry target, so a broken config file does not stop a local scan).
+fn registry_config(target: &Target, insecure: Vec<String>) -> anyhow::Result<ClientConfig> {
+    if !matches!(target, Target::Registry(_)) {
+        return Ok(ClientConfig::default());
+    }
+    let docker = DockerConfig::load_default().context("docker config")?;
+    Ok(ClientConfig {
+        credentials: Arc::new(ChainProvider(vec![
+            Arc::new(EnvCredentials::from_env()),
+            Arc::new(docker),
+        ])),
+        insecure_hosts: insecure,
+        ..ClientConfig::default()
+    })
+}
 
 /// Runs `layerwatch scan`.
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
@@ -51,6 +70,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
     let options = ScanOptions {
         platform,
+        registry: registry_config(&target, args.insecure_registry)?,
         ..ScanOptions::default()
     };
     let cache = MemoryCache::default();
