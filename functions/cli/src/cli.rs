@@ -29,7 +29,7 @@ pub enum Command {
 /// `layerwatch scan`.
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// docker-archive:FILE, oci:DIR[:TAG], rootfs:PATH or HOST[:PORT]/REPO[:TAG|@DIGEST].
+    /// docker-archive:FILE, oci:DIR[:TAG], rootfs:PATH, sbom:FILE or HOST[:PORT]/REPO[:TAG|@DIGEST].
     pub target: String,
     /// table, json, cyclonedx, spdx or sarif (default: table on a terminal, json otherwise).
     #[arg(long, short = 'f')]

@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -13,7 +14,15 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
-    let default_level = if args.debug { "debug" } else { "warn" };
+    // On a terminal, the engine's per-layer lines on stderr are the progress of a long scan;
+    // in pipelines and CI only warnings are logged.
+    let default_level = if args.debug {
+        "debug"
+    } else if std::io::stderr().is_terminal() {
+        "warn,layerwatch_engine=info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("LAYERWATCH_LOG")

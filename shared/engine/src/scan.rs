@@ -143,6 +143,14 @@ fn scan_image(
             inventories.push(hit);
             continue;
         }
+        // The progress line of a long scan (the CLI shows it on a terminal).
+        info!(
+            layer = %layer.digest,
+            size = layer.size,
+            "reading layer {} of {}",
+            index + 1,
+            image.layers.len()
+        );
         let inventory = read_one(source, layer, options).map_err(|e| match e {
             ReadFailure::Source(e) => EngineError::Source(e),
             ReadFailure::Layer(source) => EngineError::Layer {

@@ -2,11 +2,13 @@
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use layerwatch_advisory::Store;
+use layerwatch_engine::sbom::report_from_sbom;
 use layerwatch_engine::{MemoryCache, ScanOptions, Target, apply_filters, match_report, scan};
 use layerwatch_oci::Platform;
 use layerwatch_registry::{ChainProvider, ClientConfig, DockerConfig, EnvCredentials};
@@ -34,7 +36,6 @@ fn registry_config(target: &Target, insecure: Vec<String>) -> anyhow::Result<Cli
 
 /// Runs `layerwatch scan`.
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let target: Target = args.target.parse()?;
     let platform = args
         .platform
         .as_deref()
@@ -68,26 +69,15 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         Some(Store::open(&db).with_context(|| format!("opening {}", db.display()))?)
     };
 
-    let options = ScanOptions {
-        platform,
-        registry: registry_config(&target, args.insecure_registry)?,
-        ..ScanOptions::default()
+    let mut reports = match args.target.strip_prefix("sbom:") {
+        Some(path) => vec![report_from_sbom(Path::new(path))?],
+        None => image_reports(&args, platform)?,
     };
-    let cache = MemoryCache::default();
-    let scanned = scan(&target, &options, &cache)?;
-
-    let mut reports = Vec::with_capacity(scanned.len());
-    for image in &scanned {
-        let mut report = Report::from_input(ReportInput {
-            artifact: image.artifact.clone(),
-            layers: image.layers.clone(),
-            inventory: &image.inventory,
-        });
-        if let Some(store) = &store {
-            match_report(&mut report, store)?;
-            apply_filters(&mut report, &filters);
+    if let Some(store) = &store {
+        for report in &mut reports {
+            match_report(report, store)?;
+            apply_filters(report, &filters);
         }
-        reports.push(report);
     }
 
     let mut out: Box<dyn Write> = match &args.output {
@@ -109,4 +99,26 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(args.exit_code));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Scans the image target and returns one report per image, before matching.
+fn image_reports(args: &ScanArgs, platform: Option<Platform>) -> anyhow::Result<Vec<Report>> {
+    let target: Target = args.target.parse()?;
+    let options = ScanOptions {
+        platform,
+        registry: registry_config(&target, args.insecure_registry.clone())?,
+        ..ScanOptions::default()
+    };
+    let cache = MemoryCache::default();
+    let scanned = scan(&target, &options, &cache)?;
+    Ok(scanned
+        .iter()
+        .map(|image| {
+            Report::from_input(ReportInput {
+                artifact: image.artifact.clone(),
+                layers: image.layers.clone(),
+                inventory: &image.inventory,
+            })
+        })
+        .collect())
 }
