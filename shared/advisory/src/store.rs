@@ -118,7 +118,11 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     /// The file is not a store of this layout.
-    #[error("advisory store {path} has schema {found:?}, expected {SCHEMA_VERSION}")]
+    #[error(
+        "{path} is not a Layerwatch advisory store of schema {SCHEMA_VERSION} (found: {}); \
+         rebuild it with `layerwatch db update`",
+        found.as_deref().unwrap_or("no schema")
+    )]
     Schema {
         /// The store file.
         path: PathBuf,

@@ -11,8 +11,8 @@ use layerwatch_oci::SourceError;
 pub enum EngineError {
     /// The target string names no known kind of target.
     #[error(
-        "unknown target `{0}`: expected docker-archive:FILE, oci:DIR[:TAG], rootfs:PATH or \
-         HOST[:PORT]/REPO[:TAG|@DIGEST]"
+        "unknown target `{0}`: expected docker-archive:FILE, oci:DIR[:TAG], rootfs:PATH, sbom:FILE \
+         or HOST[:PORT]/REPO[:TAG|@DIGEST]"
     )]
     UnknownTarget(String),
     /// The image source could not be read.
@@ -44,6 +44,15 @@ pub enum EngineError {
     /// An SBOM could not be read.
     #[error(transparent)]
     Sbom(#[from] crate::sbom::SbomError),
+    /// The source holds no image at all (an empty archive, a layout without manifests, a
+    /// root filesystem tarball given as a docker archive).
+    #[error(
+        "{reference}: holds no image (no manifest names one); for a root filesystem tarball use rootfs:FILE"
+    )]
+    NoImages {
+        /// The source.
+        reference: String,
+    },
     /// No image of the source matches the requested platform.
     #[error("{reference}: no image for platform {platform} (available: {available})")]
     NoSuchPlatform {

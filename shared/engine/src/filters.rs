@@ -4,7 +4,7 @@
 //! ```yaml
 //! ignore:
 //!   - id: CVE-2019-1549          # an advisory id or any of its aliases
-//!     reason: not reachable: we never call RAND_bytes after fork
+//!     reason: "not reachable: we never call RAND_bytes after fork"
 //!     expires: 2027-06-30        # the rule stops applying after this day (UTC)
 //! ```
 //! Both `reason` and `expires` are required: an accepted risk is written down and reviewed.
@@ -166,11 +166,17 @@ pub fn apply_filters_on(report: &mut Report, filters: &Filters, today: Date) {
     }
     let before = report.findings.len();
     let mut ignored = 0;
+    let mut below_severity = 0;
+    let mut unknown_hidden = 0;
     report.findings.retain(|f| {
         if filters.ignore_unfixed && f.fixed_version.is_none() && f.status != FixStatus::Fixed {
             return false;
         }
         if !filters.severities.is_empty() && !filters.severities.contains(&f.severity) {
+            below_severity += 1;
+            if f.severity == Severity::Unknown {
+                unknown_hidden += 1;
+            }
             return false;
         }
         let accepted = active
@@ -181,6 +187,17 @@ pub fn apply_filters_on(report: &mut Report, filters: &Filters, today: Date) {
         }
         !accepted
     });
+    if below_severity > 0 {
+        // Findings without a severity are hidden too; say so, since some feeds (Alpine secdb,
+        // the Debian lists) give none and a filtered report must not read as clean.
+        report.warnings.push(Warning::new(
+            "findings-filtered",
+            format!(
+                "{below_severity} of {before} findings hidden by --severity, {unknown_hidden} of them \
+                 with unknown severity (their feed gives none)"
+            ),
+        ));
+    }
     if ignored > 0 {
         report.warnings.push(Warning::new(
             "findings-ignored",

@@ -97,6 +97,13 @@ pub(crate) fn scan_images(
     options: &ScanOptions,
     cache: &dyn LayerCache,
 ) -> Result<Vec<ScannedImage>, EngineError> {
+    // An archive or layout without any image is not a clean image: say so instead of
+    // printing an empty report.
+    if images.is_empty() {
+        return Err(EngineError::NoImages {
+            reference: reference.to_string(),
+        });
+    }
     let available: Vec<String> = images
         .iter()
         .filter_map(|i| i.platform.as_ref().map(Platform::to_string))

@@ -1,7 +1,6 @@
 //! `layerwatch scan TARGET`: scan, match, filter, render.
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -80,14 +79,23 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
-    };
-    render_many(&reports, format, &mut out)?;
-    out.flush()?;
+    // Render in memory first: a format that cannot hold these reports must fail before an
+    // existing output file is truncated.
+    let mut rendered = Vec::new();
+    render_many(&reports, format, &mut rendered)
+        .map_err(|e| anyhow::anyhow!("{e}; pick one image with --platform or use --format json"))?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &rendered)
+            .with_context(|| format!("writing {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&rendered).and_then(|()| stdout.flush()) {
+                // A closed pipe (`| head`) is the reader's choice, not a failure of the scan.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("writing the report")?,
+            }
+        }
+    }
 
     let remaining = reports.iter().any(|r| {
         !r.findings.is_empty()
