@@ -49,24 +49,12 @@ fn fix_status(state: FixState) -> FixStatus {
     }
 }
 
-fn severity(level: layerwatch_advisory::Severity) -> Severity {
-    use layerwatch_advisory::Severity as S;
-    match level {
-        S::Unknown => Severity::Unknown,
-        S::Negligible => Severity::Negligible,
-        S::Low => Severity::Low,
-        S::Medium => Severity::Medium,
-        S::High => Severity::High,
-        S::Critical => Severity::Critical,
-    }
-}
-
 /// Severity with its source: the vendor's first, then the highest CVSS base score.
 fn rate(advisory: &Advisory) -> (Severity, Option<String>) {
     if let Some(vendor) = &advisory.severity
-        && vendor.level != layerwatch_advisory::Severity::Unknown
+        && vendor.level != Severity::Unknown
     {
-        return (severity(vendor.level), Some(vendor.source.clone()));
+        return (vendor.level, Some(vendor.source.clone()));
     }
     let best = advisory
         .cvss
@@ -75,7 +63,7 @@ fn rate(advisory: &Advisory) -> (Severity, Option<String>) {
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
         Some((score, cvss)) => (
-            severity(layerwatch_advisory::Severity::from_cvss_score(score)),
+            Severity::from_cvss_score(score),
             Some(format!("cvss:{}", cvss.version)),
         ),
         None => (Severity::Unknown, None),

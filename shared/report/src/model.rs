@@ -92,37 +92,9 @@ pub struct PackageEntry {
     pub license: Option<String>,
 }
 
-/// Severity levels, lowest first, so they order naturally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// No feed gave a severity. Never invented.
-    Unknown,
-    /// Negligible.
-    Negligible,
-    /// Low.
-    Low,
-    /// Medium.
-    Medium,
-    /// High.
-    High,
-    /// Critical.
-    Critical,
-}
-
-impl Severity {
-    /// The name as printed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Unknown => "unknown",
-            Severity::Negligible => "negligible",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
+/// Severity levels, lowest first: the advisory model's own type, so a finding carries the
+/// feed's severity without a second enum to keep in step.
+pub use layerwatch_advisory::Severity;
 
 /// Whether and how the advisory's package is fixed for this distribution or ecosystem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
