@@ -181,18 +181,9 @@ impl RegistryClient {
         repository: &str,
         digest: &Digest,
     ) -> Result<BlobReader, RegistryError> {
-        let reference = digest.to_string();
-        let t = Target {
-            registry,
-            repository,
-            reference: &reference,
-        };
-        let path = format!("{repository}/blobs/{digest}");
-        let (tr, pathr) = (&t, path.as_str());
-        let resp = with_retries(&self.inner.retry, || {
-            self.attempt(tr, Method::GET, pathr, None)
-        })
-        .await?;
+        let (resp, repo_name) = self
+            .blob_request(registry, repository, digest, Method::GET)
+            .await?;
         let size = resp
             .headers()
             .get(CONTENT_LENGTH)
@@ -202,7 +193,7 @@ impl RegistryClient {
             .bytes_stream()
             .map_err(move |e| std::io::Error::other(transport(&Method::GET, &url, &e)))
             .boxed();
-        Ok(BlobReader::new(stream, digest.clone(), size, t.repo_name()))
+        Ok(BlobReader::new(stream, digest.clone(), size, repo_name))
     }
 
     /// True when the blob exists (HEAD 200), false on 404.
@@ -212,6 +203,25 @@ impl RegistryClient {
         repository: &str,
         digest: &Digest,
     ) -> Result<bool, RegistryError> {
+        match self
+            .blob_request(registry, repository, digest, Method::HEAD)
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(RegistryError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A retried request for a blob (`GET` to read it, `HEAD` to test it), with the
+    /// `registry/repository` name its errors and stream carry.
+    async fn blob_request(
+        &self,
+        registry: &str,
+        repository: &str,
+        digest: &Digest,
+        method: Method,
+    ) -> Result<(Response, String), RegistryError> {
         let reference = digest.to_string();
         let t = Target {
             registry,
@@ -220,15 +230,11 @@ impl RegistryClient {
         };
         let path = format!("{repository}/blobs/{digest}");
         let (tr, pathr) = (&t, path.as_str());
-        match with_retries(&self.inner.retry, || {
-            self.attempt(tr, Method::HEAD, pathr, None)
+        let resp = with_retries(&self.inner.retry, || {
+            self.attempt(tr, method.clone(), pathr, None)
         })
-        .await
-        {
-            Ok(_) => Ok(true),
-            Err(RegistryError::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
+        .await?;
+        Ok((resp, t.repo_name()))
     }
 
     /// One attempt: send, learn the challenge on a first 401 and send again, classify the status.
