@@ -41,6 +41,9 @@ APT_PACKAGES=(
     php-composer-semver # oracle for Composer version ordering
     libmaven3-core-java # oracle for Maven ordering (ComparableVersion)
     openjdk-17-jdk-headless # javac/java to run the Maven oracle
+    golang-go          # `go version -m`: oracle for the Go build info read from binaries
+    binutils           # objcopy and strip: cargo-auditable oracle, stripped test binary
+    unzip              # oracle for pom.properties inside Java archives
 )
 
 log() { printf 'install: %s\n' "$*" >&2; }

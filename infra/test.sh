@@ -53,6 +53,7 @@ prepare() {
         section "install tools"; timed "$INFRA/install.sh"
     fi
     section "test images into $LAYERWATCH_IMAGES"; timed "$INFRA/build-test-images.sh" "$LAYERWATCH_IMAGES"
+    section "binary test image into $LAYERWATCH_IMAGES"; timed "$INFRA/build-binary-images.sh" "$LAYERWATCH_IMAGES"
 }
 
 start_stack() {
@@ -115,7 +116,7 @@ iac() {
 case $STEP in
     all) prepare; start_stack; check lint lint; check cargo cargo_test "$@"; check events events; check iac iac ;;
     lint) check lint lint ;;
-    cargo) [[ -d $LAYERWATCH_IMAGES/oci ]] || prepare; start_stack; check cargo cargo_test "$@" ;;
+    cargo) [[ -d $LAYERWATCH_IMAGES/oci && -f $LAYERWATCH_IMAGES/binaries/image.json ]] || prepare; start_stack; check cargo cargo_test "$@" ;;
     events) check events events ;;
     iac) check iac iac ;;
     *) echo "test.sh: unknown step '$STEP' (all, lint, cargo, events, iac)" >&2; exit 2 ;;
