@@ -6,7 +6,7 @@
 #   lint           cargo fmt --check and clippy -D warnings
 #   cargo [ARGS]   cargo test ARGS (default --workspace), with images and the stack (e.g. `cargo -p layerwatch-oci`)
 #   events         check that events/ name the digests the image build produces
-#   iac            checkov over terraform/ (skipped while it has no .tf files)
+#   iac            checkov over terraform/ and the Terraform wiring tests (terraform/tests)
 #
 # Environment (see docs/testing.md): LAYERWATCH_SHARED (default: the `shared` folder beside the
 # repository), LAYERWATCH_CACHE (default /var/cache/layerwatch; images go to $LAYERWATCH_CACHE/images),
@@ -106,11 +106,17 @@ iac() {
         echo "    skipped: terraform/ has no .tf files yet"
         return
     fi
-    local config=()
+    local rc=0 config=()
     [[ -f terraform/.checkov.yaml ]] && config=(--config-file terraform/.checkov.yaml)
     # The update check is a network call on every run; --skip-download keeps it offline too.
+    # Skips live next to the resource they concern (#checkov:skip=CHECK:reason), never here.
     CKV_SKIP_PACKAGE_UPDATE_CHECK=true timed "$TOOLS/.venv-iac/bin/checkov" -d terraform \
-        --framework terraform --compact --quiet --skip-download "${config[@]}"
+        --framework terraform --compact --quiet --skip-download "${config[@]}" || rc=1
+    # The wiring tests (python-hcl2 from .venv): event patterns against events/ and the shared
+    # reference events, environment vs the code, IAM vs terraform/aws/iam-calls.json, layout.
+    section "terraform wiring tests"
+    timed "$TOOLS/.venv/bin/python" -m unittest discover -s terraform/tests -t terraform/tests -v || rc=1
+    return $rc
 }
 
 case $STEP in
