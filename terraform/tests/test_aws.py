@@ -10,6 +10,7 @@ import rust_contract
 from hcl import REPO, TERRAFORM, Module, blocks, evaluate_number, expr, git_has_history, shared_dir, squash
 
 MODULE_DIR = TERRAFORM / "aws" / "modules" / "layerwatch"
+ADAPTER = REPO / "shared" / "aws"
 IAM_CALLS = TERRAFORM / "aws" / "iam-calls.json"
 
 # The Lambda functions DESIGN.md lists, each a crate under functions/.
@@ -308,6 +309,62 @@ class AwsModule(unittest.TestCase):
         for name in ("layer_cache", "scan_jobs"):
             ttl = blocks(m.resource("aws_dynamodb_table", name), "ttl")[0]
             self.assertEqual(ttl["enabled"], True, name)
+
+    def adapter_source(self):
+        if not (ADAPTER / "src").is_dir():
+            self.skipTest("shared/aws is not on this branch yet: nothing to compare with")
+        return {p.name: p.read_text(encoding="utf-8") for p in (ADAPTER / "src").rglob("*.rs")}
+
+    def test_tables_have_the_keys_ttl_and_indexes_the_adapter_uses(self):
+        src = self.adapter_source()
+        code = "\n".join(src.values())
+        # provision.rs states the schema as a table: | name | `pk` (S, hash) + `sk` (S, range) | `ttl` |
+        schema = re.findall(r"^//! \| ([a-z-]+) \| (.+?) \| (.+?) \|$", src.get("provision.rs", ""), re.M)
+        self.assertTrue(schema, "shared/aws/src/provision.rs no longer documents the table schema")
+        names = {"layer-cache": "layer_cache", "scan-jobs": "scan_jobs", "results": "results"}
+        for table, keys, ttl in schema:
+            if table not in names:
+                continue
+            with self.subTest(table=table):
+                t = self.m.resource("aws_dynamodb_table", names[table])
+                hash_key = re.search(r"`(\w+)` \(S, hash\)", keys).group(1)
+                range_key = re.search(r"`(\w+)` \(S, range\)", keys)
+                self.assertEqual(t["hash_key"], hash_key)
+                self.assertEqual(t.get("range_key"), range_key.group(1) if range_key else None)
+                ttl_attr = re.fullmatch(r"`(\w+)`", ttl.strip())
+                got = blocks(t, "ttl")
+                if ttl_attr:
+                    self.assertEqual(got[0]["attribute_name"], ttl_attr.group(1))
+                else:
+                    self.assertFalse(got, f"{table} has no TTL in the adapter")
+        used = set(re.findall(r'\.index_name\(\s*"([^"]+)"', code))
+        declared = {
+            g["name"]
+            for name in names.values()
+            for g in blocks(self.m.resource("aws_dynamodb_table", name), "global_secondary_index")
+        }
+        self.assertEqual(declared, used, "declare exactly the secondary indexes the adapter queries")
+
+    def test_alarms_and_rules_use_the_names_the_adapter_publishes(self):
+        src = self.adapter_source()
+        consts = dict(re.findall(r'pub const ([A-Z_]+): &str = "([^"]+)";', "\n".join(src.values())))
+        metrics = {v for k, v in consts.items() if k.startswith("METRIC_")}
+        self.assertTrue(metrics, "shared/aws declares no METRIC_ constants")
+        for alarm in ("critical_findings", "failed_scans"):
+            body = self.m.resource("aws_cloudwatch_metric_alarm", alarm)
+            with self.subTest(alarm=alarm):
+                self.assertIn(body["metric_name"], metrics)
+                self.assertEqual(expr(body["namespace"]), "var.metrics_namespace")
+                self.assertNotIn("dimensions", body, "the adapter publishes an un-dimensioned series for alarms")
+        self.assertEqual(self.m.resource("aws_cloudwatch_metric_alarm", "critical_findings")["metric_name"], consts.get("METRIC_CRITICAL"))
+        self.assertEqual(self.m.resource("aws_cloudwatch_metric_alarm", "failed_scans")["metric_name"], consts.get("METRIC_SCAN_FAILURES"))
+        self.assertEqual(self.m.local("findings_source"), consts.get("EVENT_SOURCE"))
+        self.assertEqual(self.m.local("findings_detail_type"), consts.get("FINDINGS_DETAIL_TYPE"))
+        env_rs = src.get("env.rs", "")
+        for var, const in (("metrics_namespace", "DEFAULT_METRICS_NAMESPACE"), ("findings_event_bus_name", "DEFAULT_EVENT_BUS")):
+            m = re.search(rf'pub const {const}: &str = "([^"]+)";', env_rs)
+            if m:
+                self.assertEqual(self.m.default(var), m.group(1), f"{var} defaults as the adapter does")
 
     def test_bucket_is_private_versioned_kms_and_tls_only(self):
         m = self.m

@@ -74,7 +74,7 @@ resource "aws_cloudwatch_metric_alarm" "failed_scans" {
   alarm_name          = "${var.name}-failed-scans"
   alarm_description   = "A scan ended failed; its failed-scan report and the scan-jobs row say why."
   namespace           = var.metrics_namespace
-  metric_name         = "ScanFailed"
+  metric_name         = "ScanFailures"
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1

@@ -11,17 +11,15 @@ locals {
     scan_jobs   = aws_dynamodb_table.scan_jobs.arn
     results     = aws_dynamodb_table.results.arn
   }
-  all_tables  = [for t in values(local.tables) : t]
-  all_indexes = [for t in values(local.tables) : "${t}/index/*"]
-  objects     = "${aws_s3_bucket.data.arn}/*"
-  event_bus   = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${var.findings_event_bus_name}"
+  all_tables = [for t in values(local.tables) : t]
+  objects    = "${aws_s3_bucket.data.arn}/*"
+  event_bus  = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${var.findings_event_bus_name}"
 
   # A registry pull over the Registry HTTP API is authorised as these ECR actions; the token
   # itself (ecr:GetAuthorizationToken) cannot be scoped to a repository.
   function_calls = {
     dispatch = [
       { actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"], resources = local.all_tables },
-      { actions = ["dynamodb:Query"], resources = local.all_indexes },
       { actions = ["s3:GetObject"], resources = [local.objects] },
       { actions = ["sqs:SendMessage"], resources = [aws_sqs_queue.layer.arn, aws_sqs_queue.assemble.arn] },
       { actions = ["ecr:GetAuthorizationToken"], resources = ["*"] },
@@ -42,7 +40,6 @@ locals {
     ]
     query = [
       { actions = ["dynamodb:GetItem", "dynamodb:Query"], resources = [local.tables.results] },
-      { actions = ["dynamodb:Query"], resources = ["${local.tables.results}/index/*"] },
     ]
     refresh-advisories = [
       { actions = ["s3:GetObject", "s3:PutObject"], resources = [local.objects] },

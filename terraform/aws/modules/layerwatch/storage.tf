@@ -62,7 +62,8 @@ resource "aws_dynamodb_table" "scan_jobs" {
   tags = local.tags
 }
 
-# What users query: one row per platform image, plus index items for CVE and package look-ups.
+# What users query: one row per platform image, plus index items (digest, CVE, package) in the
+# same table under their own partition keys, so no secondary index is needed (shared/aws).
 resource "aws_dynamodb_table" "results" {
   name                        = "${var.name}-results"
   billing_mode                = "PAY_PER_REQUEST"
@@ -78,19 +79,6 @@ resource "aws_dynamodb_table" "results" {
   attribute {
     name = "sk"
     type = "S"
-  }
-
-  attribute {
-    name = "digest"
-    type = "S"
-  }
-
-  # Rows by image digest (the platform manifest's or the index's).
-  global_secondary_index {
-    name            = "digest"
-    hash_key        = "digest"
-    range_key       = "pk"
-    projection_type = "ALL"
   }
 
   point_in_time_recovery {
