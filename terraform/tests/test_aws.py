@@ -52,8 +52,8 @@ class AwsModule(unittest.TestCase):
 
     # --- event rule --------------------------------------------------------------------------
 
-    def push_pattern(self, prefixes):
-        """The rule's pattern as Terraform renders it for `repository_prefixes = prefixes`."""
+    def push_pattern(self, prefixes, track_deletes=False):
+        """The rule's pattern as Terraform renders it for these variable values."""
         m = self.m
         rule = m.resource("aws_cloudwatch_event_rule", "ecr_push")
         self.assertEqual(expr(rule["event_pattern"]), "jsonencode(local.ecr_push_pattern)")
@@ -66,6 +66,11 @@ class AwsModule(unittest.TestCase):
         self.assertRegex(repo_filter, r"^length\(var\.repository_prefixes\) == 0 \? \{\} : ")
         self.assertIn(squash("{repository-name: ${[for p in var.repository_prefixes : {prefix: ${p}}]}}"), squash(repo_filter))
         detail = dict(m.local("ecr_push_detail"))
+        self.assertEqual(
+            squash(detail["action-type"]),
+            squash("${concat(local.ecr_push_actions, var.track_deletes ? local.ecr_delete_actions : [])}"),
+        )
+        detail["action-type"] = m.local("ecr_push_actions") + (m.local("ecr_delete_actions") if track_deletes else [])
         if prefixes:
             detail["repository-name"] = [{"prefix": p} for p in prefixes]
         return {
@@ -77,12 +82,15 @@ class AwsModule(unittest.TestCase):
     def test_push_rule_matches_exactly_the_successful_push_samples(self):
         events = load_events()
         self.assertGreaterEqual(len(events), 10, "expected the events/ and reference samples")
-        pattern = self.push_pattern([])
-        for name, event in events.items():
-            # The file names say what each sample is (events/README.md, reference README).
-            want = "push" in name
-            with self.subTest(event=name):
-                self.assertEqual(eventpattern.matches(pattern, event), want, f"{name} vs {pattern}")
+        for track_deletes in (False, True):
+            pattern = self.push_pattern([], track_deletes)
+            for name, event in events.items():
+                # The file names say what each sample is (events/README.md, reference README):
+                # pushes always reach dispatch, deletes only with track_deletes.
+                want = "push" in name or (track_deletes and "delete" in name)
+                with self.subTest(event=name, track_deletes=track_deletes):
+                    self.assertEqual(eventpattern.matches(pattern, event), want, f"{name} vs {pattern}")
+        self.assertIs(self.m.default("track_deletes"), True, "dispatch marks deleted images by default")
 
     def test_repository_prefixes_narrow_the_rule(self):
         events = load_events()

@@ -51,16 +51,23 @@ class AzureModule(unittest.TestCase):
 
     def test_subscription_delivers_exactly_the_image_pushes(self):
         sub = self.m.resource("azurerm_eventgrid_system_topic_event_subscription", "image_pushed")
-        types = sub["included_event_types"]
-        self.assertEqual(types, [IMAGE_PUSHED])
+        self.assertEqual(
+            squash(sub["included_event_types"]),
+            squash("${concat(local.pushed_event_types, var.track_deletes ? local.deleted_event_types : [])}"),
+        )
+        self.assertEqual(self.m.local("pushed_event_types"), [IMAGE_PUSHED])
+        self.assertIs(self.m.default("track_deletes"), True)
         events = acr_events()
         self.assertGreaterEqual(len(events), 8)
-        for name, event in events:
-            # Event Grid schema says eventType, CloudEvents says type.
-            delivered = (event.get("eventType") or event.get("type")) in types
-            with self.subTest(event=name, id=event.get("id")):
+        for track_deletes in (False, True):
+            types = self.m.local("pushed_event_types") + (self.m.local("deleted_event_types") if track_deletes else [])
+            for name, event in events:
+                # Event Grid schema says eventType, CloudEvents says type.
+                delivered = (event.get("eventType") or event.get("type")) in types
                 # The file names say what each sample is (events/README.md).
-                self.assertEqual(delivered, "imagepushed" in name.lower(), name)
+                want = "imagepushed" in name.lower() or (track_deletes and "imagedeleted" in name.lower())
+                with self.subTest(event=name, id=event.get("id"), track_deletes=track_deletes):
+                    self.assertEqual(delivered, want, name)
         self.assertEqual(expr(sub["system_topic"]), "azurerm_eventgrid_system_topic.registry.name")
         topic = self.m.resource("azurerm_eventgrid_system_topic", "registry")
         self.assertEqual(topic["topic_type"], "Microsoft.ContainerRegistry.Registries")

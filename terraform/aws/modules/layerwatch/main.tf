@@ -16,12 +16,15 @@ locals {
     for p in var.repository_prefixes : "arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${p}*"
   ]
 
-  # EventBridge pattern of a successful push; the repository filter is added when prefixes
-  # are set. Kept as data (not inline JSON) so the tests can evaluate it against real events.
+  # EventBridge pattern of a successful push (and delete, which dispatch turns into a deleted
+  # mark on the results rows); the repository filter is added when prefixes are set. Kept as
+  # data (not inline JSON) so the tests can evaluate it against real events.
   ecr_push_source      = ["aws.ecr"]
   ecr_push_detail_type = ["ECR Image Action"]
+  ecr_push_actions     = ["PUSH"]
+  ecr_delete_actions   = ["DELETE"]
   ecr_push_detail = {
-    action-type = ["PUSH"]
+    action-type = concat(local.ecr_push_actions, var.track_deletes ? local.ecr_delete_actions : [])
     result      = ["SUCCESS"]
   }
   ecr_repository_filter = length(var.repository_prefixes) == 0 ? {} : {

@@ -31,6 +31,12 @@ variable "repository_prefixes" {
   default     = []
 }
 
+variable "track_deletes" {
+  description = "Also deliver ECR DELETE events to dispatch, which marks the image's results rows deleted (rows and reports are kept). false delivers pushes only."
+  type        = bool
+  default     = true
+}
+
 variable "dispatch_memory_mb" {
   description = "Memory of the dispatch function (reads one manifest and the layer cache)."
   type        = number

@@ -1,4 +1,4 @@
-# Registry events -> dispatch. The subscription is created after the code is deployed (the
+# Registry pushes (and deletes) -> dispatch. The subscription is created after the code is deployed (the
 # dispatch function must exist for Event Grid to bind to it) and after the roles are in place.
 resource "azurerm_eventgrid_system_topic" "registry" {
   name                = "${var.name}-registry"
@@ -29,12 +29,17 @@ resource "azurerm_role_assignment" "topic_dead_letters" {
   principal_type       = "ServicePrincipal"
 }
 
+locals {
+  pushed_event_types  = ["Microsoft.ContainerRegistry.ImagePushed"]
+  deleted_event_types = ["Microsoft.ContainerRegistry.ImageDeleted"]
+}
+
 resource "azurerm_eventgrid_system_topic_event_subscription" "image_pushed" {
   name                = "${var.name}-image-pushed"
   system_topic        = azurerm_eventgrid_system_topic.registry.name
   resource_group_name = var.resource_group_name
 
-  included_event_types  = ["Microsoft.ContainerRegistry.ImagePushed"]
+  included_event_types  = concat(local.pushed_event_types, var.track_deletes ? local.deleted_event_types : [])
   event_delivery_schema = "EventGridSchema"
 
   azure_function_endpoint {

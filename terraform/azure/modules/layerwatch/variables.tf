@@ -29,6 +29,12 @@ variable "package_zip" {
   type        = string
 }
 
+variable "track_deletes" {
+  description = "Also deliver ImageDeleted events to dispatch, which marks the image's results deleted (results and reports are kept). false delivers pushes only."
+  type        = bool
+  default     = true
+}
+
 variable "storage_replication" {
   description = "Replication of the storage account holding the cache, jobs, results and reports (LRS, ZRS, GRS, GZRS...)."
   type        = string
