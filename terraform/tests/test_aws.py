@@ -30,6 +30,11 @@ ENV_TARGETS = {
     "LAYERWATCH_TTL_DAYS": "tostring(var.ttl_days)",
 }
 
+# Variables the code reads that a deployment must NOT set, and why.
+NOT_DEPLOYED = {
+    "LAYERWATCH_RECORD_AWS_CALLS": "records every SDK call to a file in the end-to-end tests (iam-calls.json)",
+}
+
 # Variables the Lambda runtime sets itself (AWS Lambda developer guide, "Defined runtime
 # environment variables"), and the optional log filter.
 RUNTIME_PROVIDED = re.compile(r"^(AWS_.*|_HANDLER|_X_AMZN_TRACE_ID|LAMBDA_TASK_ROOT|LAMBDA_RUNTIME_DIR|TZ|RUST_LOG)$")
@@ -114,6 +119,17 @@ class AwsModule(unittest.TestCase):
         self.assertEqual(expr(mapping["for_each"]), "local.queue_consumers")
         self.assertEqual(expr(mapping["event_source_arn"]), "local.source_queues[each.key].arn")
         self.assertEqual(expr(mapping["function_name"]), "aws_lambda_function.this[each.value].arn")
+        self.assertEqual(mapping["batch_size"], 1, "one layer per invocation")
+        self.assertEqual(mapping["function_response_types"], ["ReportBatchItemFailures"])
+        (scaling,) = blocks(mapping, "scaling_config")
+        self.assertEqual(
+            expr(scaling["maximum_concurrency"]),
+            "local.functions[each.value].reserved_concurrency",
+            "poll no faster than the function may run, or throttled messages drift to the DLQ",
+        )
+        for function in m.local("queue_consumers").values():
+            var = expr(m.local("functions")[function]["reserved_concurrency"]).removeprefix("var.")
+            self.assertGreaterEqual(m.default(var), 2, f"{function}: SQS event sources poll with at least 2")
         sources = {k: expr(v) for k, v in m.local("source_queues").items()}
         self.assertEqual(sources, {q: f"aws_sqs_queue.{q}" for q in ("scan", "layer", "assemble")})
         # Only the push rule may send to the scan queue.
@@ -196,6 +212,8 @@ class AwsModule(unittest.TestCase):
 
     def test_environment_names_the_right_resources(self):
         m = self.m
+        for var in NOT_DEPLOYED:
+            self.assertNotIn(var, m.local("function_environment"), NOT_DEPLOYED[var])
         consts = set(rust_contract.config_constants().values())
         env = {k: expr(v) for k, v in m.local("function_environment").items()}
         for name, value in env.items():
@@ -215,7 +233,7 @@ class AwsModule(unittest.TestCase):
             with self.subTest(function=name):
                 crates = rust_contract.crate_closure(REPO / "functions" / name)
                 read = rust_contract.variables_read(crates)
-                missing = {v: files for v, files in read.items() if v not in env}
+                missing = {v: files for v, files in read.items() if v not in env and v not in NOT_DEPLOYED}
                 self.assertEqual(missing, {}, f"{name} reads these but Terraform does not set them")
                 for var, files in rust_contract.literal_env_reads(crates).items():
                     if not RUNTIME_PROVIDED.match(var):

@@ -50,17 +50,21 @@ resource "aws_lambda_function" "this" {
 }
 
 # Queue -> function. One message per invocation: a layer is minutes of work, and a failure
-# retries only that message.
+# retries only that message. ReportBatchItemFailures lets a handler that answers with
+# batchItemFailures fail its message without an error; an empty answer counts as success.
 resource "aws_lambda_event_source_mapping" "queue" {
   for_each = local.queue_consumers
 
-  event_source_arn = local.source_queues[each.key].arn
-  function_name    = aws_lambda_function.this[each.value].arn
-  batch_size       = 1
-  enabled          = true
+  event_source_arn        = local.source_queues[each.key].arn
+  function_name           = aws_lambda_function.this[each.value].arn
+  batch_size              = 1
+  enabled                 = true
+  function_response_types = ["ReportBatchItemFailures"]
 
+  # Polling no faster than the function may run: messages beyond its reserved concurrency would
+  # be throttled, received again and pushed towards the dead-letter queue for nothing.
   scaling_config {
-    maximum_concurrency = max(2, aws_lambda_function.this[each.value].reserved_concurrent_executions)
+    maximum_concurrency = local.functions[each.value].reserved_concurrency
   }
 }
 

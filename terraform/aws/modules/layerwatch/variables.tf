@@ -58,6 +58,11 @@ variable "dispatch_reserved_concurrency" {
   description = "Reserved concurrency of the dispatch function (caps parallel manifest reads against the registry)."
   type        = number
   default     = 10
+
+  validation {
+    condition     = var.dispatch_reserved_concurrency >= 2
+    error_message = "dispatch_reserved_concurrency must be at least 2 (the least an SQS event source polls with)."
+  }
 }
 
 variable "layer_memory_mb" {
@@ -81,6 +86,11 @@ variable "layer_reserved_concurrency" {
   description = "Reserved concurrency of the analyze-layer function: the most layers read at once (bounds registry egress and Lambda cost during a burst of pushes)."
   type        = number
   default     = 20
+
+  validation {
+    condition     = var.layer_reserved_concurrency >= 2
+    error_message = "layer_reserved_concurrency must be at least 2 (the least an SQS event source polls with)."
+  }
 }
 
 variable "layer_ephemeral_storage_mb" {
@@ -110,6 +120,11 @@ variable "assemble_reserved_concurrency" {
   description = "Reserved concurrency of the assemble function."
   type        = number
   default     = 10
+
+  validation {
+    condition     = var.assemble_reserved_concurrency >= 2
+    error_message = "assemble_reserved_concurrency must be at least 2 (the least an SQS event source polls with)."
+  }
 }
 
 variable "query_memory_mb" {
