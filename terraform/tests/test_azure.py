@@ -94,11 +94,10 @@ class AzureModule(unittest.TestCase):
         self.assertEqual(blocks(app, "identity")[0]["type"], "SystemAssigned")
         self.assertIs(app["https_only"], True)
         self.assertEqual(expr(app["app_settings"]), "local.app_settings")
-        self.assertEqual(
-            expr(self.m.local("app_settings")["AzureWebJobsStorage__accountName"]),
-            "azurerm_storage_account.this.name",
-            "the host's storage through the identity, not a connection string",
-        )
+        # The host's storage through the identity, not a connection string.
+        self.assertEqual(expr(app["function_app_storage_account_name"]), "azurerm_storage_account.this.name")
+        self.assertIs(app["function_app_storage_uses_managed_identity"], True)
+        self.assertFalse(any(k.startswith("AzureWebJobsStorage") for k in self.m.local("app_settings")))
 
     def test_identity_holds_acr_pull_and_the_data_roles(self):
         roles = {k: (expr(v["scope"]), v["role"]) for k, v in self.m.local("role_assignments").items()}

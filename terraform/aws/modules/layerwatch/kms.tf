@@ -36,7 +36,7 @@ data "aws_iam_policy_document" "kms" {
 
   statement {
     sid       = "LogDelivery"
-    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"]
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
     resources = ["*"]
 
     principals {
@@ -51,20 +51,34 @@ data "aws_iam_policy_document" "kms" {
     }
   }
 
+  # EventBridge encrypts what it sends to the scan queue, the dead-letter queue and the topic.
   statement {
-    sid       = "EventsAndAlarmsPublishEncrypted"
+    sid       = "EventsSendEncrypted"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = ["*"]
 
     principals {
       type        = "Service"
-      identifiers = ["events.amazonaws.com", "cloudwatch.amazonaws.com"]
+      identifiers = ["events.amazonaws.com"]
     }
 
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
+    }
+  }
+
+  # CloudWatch alarms publish to the encrypted topic (the statement AWS documents for alarm
+  # actions on an SSE-enabled topic).
+  statement {
+    sid       = "AlarmsPublishEncrypted"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
     }
   }
 }

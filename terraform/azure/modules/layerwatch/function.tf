@@ -26,6 +26,11 @@ resource "azurerm_function_app_flex_consumption" "this" {
   maximum_instance_count      = var.maximum_instance_count
   zip_deploy_file             = var.package_zip
 
+  # The host's own storage (triggers, leases) through the managed identity, no key: the
+  # provider writes AzureWebJobsStorage__accountName and __credential from these.
+  function_app_storage_account_name          = azurerm_storage_account.this.name
+  function_app_storage_uses_managed_identity = true
+
   https_only                                     = true
   public_network_access_enabled                  = true
   webdeploy_publish_basic_authentication_enabled = false

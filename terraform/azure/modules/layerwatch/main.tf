@@ -20,8 +20,6 @@ locals {
     LAYERWATCH_ASSEMBLE_QUEUE  = local.assemble_queue
     LAYERWATCH_ADVISORY_SOURCE = var.advisory_source
     LAYERWATCH_TTL_DAYS        = tostring(var.ttl_days)
-    # The host's own storage (triggers, leases) through the managed identity, no key.
-    AzureWebJobsStorage__accountName = azurerm_storage_account.this.name
     # Telemetry to Application Insights with Entra ID auth (its local auth is off).
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING = "Authorization=AAD"
   }
