@@ -7,6 +7,14 @@ from pathlib import Path
 
 from hcl import REPO
 
+# Static registry credentials (shared/registry, EnvCredentials) for registries other than ECR and
+# ACR; a deployment pulls with its role or managed identity and sets none of them.
+REGISTRY_CREDENTIALS = {
+    "LAYERWATCH_REGISTRY_HOST": "static registry credentials are for other registries; the deployment pulls with its own identity",
+    "LAYERWATCH_REGISTRY_USERNAME": "static registry credentials are for other registries; the deployment pulls with its own identity",
+    "LAYERWATCH_REGISTRY_PASSWORD": "a password in the environment would sit in plain text in the function's configuration",
+}
+
 CONFIG_RS = REPO / "shared" / "pipeline" / "src" / "config.rs"
 KEYS_RS = REPO / "shared" / "pipeline" / "src" / "keys.rs"
 

@@ -33,6 +33,7 @@ ENV_TARGETS = {
 # Variables the code reads that a deployment must NOT set, and why.
 NOT_DEPLOYED = {
     "LAYERWATCH_RECORD_AWS_CALLS": "records every SDK call to a file in the end-to-end tests (iam-calls.json)",
+    **rust_contract.REGISTRY_CREDENTIALS,
 }
 
 # Variables the Lambda runtime sets itself (AWS Lambda developer guide, "Defined runtime
@@ -450,6 +451,19 @@ class AwsModule(unittest.TestCase):
         }
         self.assertLessEqual(want, set(self.m.outputs))
         self.assertIn("aws lambda invoke", self.m.outputs["query_command"]["value"])
+
+    def test_query_command_asks_what_the_query_function_understands(self):
+        command = self.m.outputs["query_command"]["value"]
+        self.assertIn('${aws_lambda_function.this["query"].function_name}', command)
+        payload = json.loads(re.search(r"--payload '(.+?)'", command).group(1))
+        http = ADAPTER / "src" / "lambda" / "http.rs"
+        if not http.is_file():
+            self.skipTest("shared/aws/src/lambda/http.rs is not on this branch yet")
+        text = http.read_text(encoding="utf-8")
+        for key in re.findall(r'payload\.get\("([A-Za-z]+)"\)\.is_some\(\)', text):
+            self.assertIn(key, payload, "the handler takes the payload for an HTTP request only with this key")
+        accepted = set(re.findall(r'get\("([a-z]+)"\)', text))
+        self.assertLessEqual(set(payload["queryStringParameters"]), accepted)
 
     def test_example_uses_the_module(self):
         example = Module(TERRAFORM / "aws" / "examples" / "basic")

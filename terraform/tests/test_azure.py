@@ -25,8 +25,9 @@ SETTING_TARGETS = {
 }
 
 # Read by the adapter but deliberately unset: Shared Key signing is for Azurite; the deployed
-# app signs in with its managed identity (the account's shared key is disabled).
-SHARED_KEY_ONLY = {"LAYERWATCH_STORAGE_ACCOUNT", "LAYERWATCH_STORAGE_KEY"}
+# app signs in with its managed identity (the account's shared key is disabled), and pulls from
+# ACR with the same identity instead of static registry credentials.
+SHARED_KEY_ONLY = {"LAYERWATCH_STORAGE_ACCOUNT", "LAYERWATCH_STORAGE_KEY"} | set(rust_contract.REGISTRY_CREDENTIALS)
 
 
 def acr_events():
@@ -184,6 +185,25 @@ class AzureModule(unittest.TestCase):
                             self.assertIn(name, queues)
         self.assertIn("dispatch", by_function, "Event Grid targets a function named dispatch")
         self.assertIn("eventGridTrigger", [b.get("type") for b in by_function["dispatch"]])
+
+    def test_query_command_asks_what_the_query_function_understands(self):
+        command = self.m.outputs["query_command"]["value"]
+        m = re.search(r"https://\$\{azurerm_function_app_flex_consumption\.this\.default_hostname\}/api/([a-z-]+)\?([^\"]+)", command)
+        self.assertIsNotNone(m, command)
+        route, query = m.group(1), m.group(2)
+        binding = HANDLER / "host" / "query" / "function.json"
+        http = HANDLER / "src" / "http.rs"
+        if not (binding.is_file() and http.is_file()):
+            self.skipTest("functions/azure-handler's query function is not on this branch yet")
+        doc = json.loads(binding.read_text(encoding="utf-8"))
+        trigger = [b for b in doc["bindings"] if b.get("type") == "httpTrigger"][0]
+        self.assertEqual(trigger.get("route"), route)
+        self.assertEqual(trigger.get("authLevel"), "function", "the command sends a function key")
+        host = json.loads((HANDLER / "host" / "host.json").read_text(encoding="utf-8"))
+        self.assertEqual(host.get("extensions", {}).get("http", {}).get("routePrefix", "api"), "api")
+        accepted = set(re.findall(r'get\("([a-z]+)"\)', http.read_text(encoding="utf-8")))
+        params = {kv.split("=")[0] for kv in query.split("&")}
+        self.assertLessEqual(params, accepted)
 
     def test_alert_rules_match_what_the_handler_logs(self):
         queries = self.m.local("alert_queries")

@@ -59,8 +59,8 @@ output "kms_key_arn" {
 }
 
 output "query_command" {
-  description = "Ask the query function which images a CVE affects (other questions: digest, repository, package; see docs/deploy.md)."
-  value       = "aws lambda invoke --region ${local.region} --function-name ${aws_lambda_function.this["query"].function_name} --cli-binary-format raw-in-base64-out --payload '{\"cve\":\"CVE-2024-6119\"}' /dev/stdout"
+  description = "Ask the query function which images a CVE affects; the payload has the shape of an HTTP request, with the query string parameters cve, package (+version), digest or repository (+tag), see docs/deploy.md."
+  value       = "aws lambda invoke --region ${local.region} --function-name ${aws_lambda_function.this["query"].function_name} --cli-binary-format raw-in-base64-out --payload '{\"rawPath\":\"/\",\"requestContext\":{},\"queryStringParameters\":{\"cve\":\"CVE-2024-6119\"}}' /dev/stdout"
 }
 
 output "refresh_command" {

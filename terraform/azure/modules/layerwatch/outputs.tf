@@ -39,6 +39,6 @@ output "event_subscription_id" {
 }
 
 output "query_command" {
-  description = "Which images a CVE affects: lists the CVE index in the container (see docs/deploy.md for the query function)."
-  value       = "az storage blob list --auth-mode login --account-name ${azurerm_storage_account.this.name} --container-name ${azurerm_storage_container.data.name} --prefix index/cve/CVE-2024-6119/ --query '[].name' -o tsv"
+  description = "Ask the query function which images a CVE affects (query string: cve, package (+version), digest, or registry and repository (+tag)); the function key comes from the Azure CLI."
+  value       = "curl -s -H \"x-functions-key: $(az functionapp keys list -g ${var.resource_group_name} -n ${azurerm_function_app_flex_consumption.this.name} --query functionKeys.default -o tsv)\" \"https://${azurerm_function_app_flex_consumption.this.default_hostname}/api/query?cve=CVE-2024-6119\""
 }
