@@ -21,6 +21,12 @@ pub enum DbKind {
     RpmBdb,
     /// NDB `Packages.db`.
     RpmNdb,
+    /// The build info embedded in a Go executable.
+    GoBinary,
+    /// The cargo-auditable dependency list embedded in a Rust executable.
+    RustBinary,
+    /// A Java archive (`.jar`, `.war`, `.ear`) and the archives nested in it.
+    JavaArchive,
 }
 
 /// The parsed content of a kept file.

@@ -24,4 +24,4 @@ pub use warning::Warning;
 
 /// The version of the analyzers that produce inventories. Bump it whenever what a layer
 /// inventory holds changes, so cached inventories of the old version are not reused.
-pub const ANALYZER_VERSION: &str = "1";
+pub const ANALYZER_VERSION: &str = "2";

@@ -11,6 +11,7 @@ use layerwatch_oci::Digest;
 use layerwatch_pkgdb::{FileKind, KNOWN_DIRS, classify, parse};
 use tar::EntryType;
 
+use crate::binaries;
 use crate::limits::Limits;
 
 /// The lists that have a cap, each warned about once.
@@ -123,6 +124,8 @@ impl<'a> Collector<'a> {
                 self.special(path, entry);
                 if let Some(file_kind) = classify(path) {
                     self.keep(path, file_kind, entry)?;
+                } else {
+                    self.binary(path, entry)?;
                 }
             }
             _ => {}
@@ -247,6 +250,31 @@ impl<'a> Collector<'a> {
             }
         };
         self.push_item(path, content);
+        Ok(())
+    }
+
+    /// Hook: packages embedded in executables and Java archives (see [`crate::binaries`]).
+    fn binary<R: Read>(&mut self, path: &str, entry: &mut tar::Entry<'_, R>) -> io::Result<()> {
+        // An unreadable mode was already warned about by `special`; such a file is not run.
+        let mode = entry.header().mode().unwrap_or(0);
+        let (size, limits) = (entry.size(), self.limits);
+        let found = binaries::scan(
+            path,
+            mode,
+            size,
+            entry,
+            &limits.executables,
+            &limits.archives,
+        )?;
+        let Some(found) = found else {
+            return Ok(());
+        };
+        for (code, reason) in found.warnings {
+            self.warn(code, path, &reason);
+        }
+        if let Some(content) = found.content {
+            self.push_item(path, content);
+        }
         Ok(())
     }
 

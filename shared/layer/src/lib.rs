@@ -6,6 +6,7 @@
 //! buffered and parsed; whiteouts, symlinks, setuid files and shadowing entries are recorded,
 //! all under the caps of [`Limits`], so memory stays bounded whatever the layer holds.
 
+mod binaries;
 mod collect;
 mod error;
 mod limits;

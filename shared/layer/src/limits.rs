@@ -1,5 +1,7 @@
 //! Caps that keep the memory of reading one layer bounded whatever the layer holds.
 
+use layerwatch_binpkg::{ArchiveLimits, ExecLimits};
+
 /// Caps on what one layer's inventory may hold. Reaching a cap adds one `cap-reached` warning
 /// and stops that list from growing; the layer is still read to its end.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,10 @@ pub struct Limits {
     /// Largest PAX or GNU long-name extension entry: the tar walker buffers them whole, so a
     /// larger one ends the layer with an error rather than exhausting memory.
     pub max_extension_bytes: u64,
+    /// What the executable scanners keep (Go build info, cargo-auditable JSON).
+    pub executables: ExecLimits,
+    /// Java archives: the largest buffered (a larger one is a warning), nesting, member caps.
+    pub archives: ArchiveLimits,
 }
 
 impl Default for Limits {
@@ -44,6 +50,8 @@ impl Default for Limits {
             max_path_bytes: 4_096,
             max_recorded_bytes: 64 << 20,
             max_extension_bytes: 1 << 20,
+            executables: ExecLimits::default(),
+            archives: ArchiveLimits::default(),
         }
     }
 }
