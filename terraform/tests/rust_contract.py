@@ -15,6 +15,13 @@ REGISTRY_CREDENTIALS = {
     "LAYERWATCH_REGISTRY_PASSWORD": "a password in the environment would sit in plain text in the function's configuration",
 }
 
+# Registry stand-in settings of config.rs ("usually unset"): tests point an ECR or ACR host at a
+# local registry over plain http; a deployment pulls from the real registry over TLS.
+REGISTRY_STAND_INS = {
+    "LAYERWATCH_REGISTRY_ENDPOINTS": "maps a registry host to a stand-in endpoint for tests; a deployment pulls from the registry itself",
+    "LAYERWATCH_INSECURE_REGISTRIES": "plain-http registries are local stand-ins; a deployment only speaks TLS",
+}
+
 CONFIG_RS = REPO / "shared" / "pipeline" / "src" / "config.rs"
 KEYS_RS = REPO / "shared" / "pipeline" / "src" / "keys.rs"
 

@@ -34,6 +34,7 @@ ENV_TARGETS = {
 NOT_DEPLOYED = {
     "LAYERWATCH_RECORD_AWS_CALLS": "records every SDK call to a file in the end-to-end tests (iam-calls.json)",
     **rust_contract.REGISTRY_CREDENTIALS,
+    **rust_contract.REGISTRY_STAND_INS,
 }
 
 # Variables the Lambda runtime sets itself (AWS Lambda developer guide, "Defined runtime

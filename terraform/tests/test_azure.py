@@ -27,7 +27,7 @@ SETTING_TARGETS = {
 # Read by the adapter but deliberately unset: Shared Key signing is for Azurite; the deployed
 # app signs in with its managed identity (the account's shared key is disabled), and pulls from
 # ACR with the same identity instead of static registry credentials.
-SHARED_KEY_ONLY = {"LAYERWATCH_STORAGE_ACCOUNT", "LAYERWATCH_STORAGE_KEY"} | set(rust_contract.REGISTRY_CREDENTIALS)
+SHARED_KEY_ONLY = {"LAYERWATCH_STORAGE_ACCOUNT", "LAYERWATCH_STORAGE_KEY"} | set(rust_contract.REGISTRY_CREDENTIALS) | set(rust_contract.REGISTRY_STAND_INS)
 
 
 def acr_events():
