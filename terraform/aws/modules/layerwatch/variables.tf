@@ -218,7 +218,7 @@ variable "critical_findings_threshold" {
 }
 
 variable "findings_event_bus_name" {
-  description = "EventBridge bus that receives a findings event per scanned image (users' own rules can match it); `default` is the account's default bus."
+  description = "Existing EventBridge bus that receives a findings event per scanned image (users' own rules can match it); `default` is the account's default bus."
   type        = string
   default     = "default"
 }
