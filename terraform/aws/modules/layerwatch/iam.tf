@@ -15,8 +15,10 @@ locals {
   objects    = "${aws_s3_bucket.data.arn}/*"
   event_bus  = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${var.findings_event_bus_name}"
 
-  # A registry pull over the Registry HTTP API is authorised as these ECR actions; the token
-  # itself (ecr:GetAuthorizationToken) cannot be scoped to a repository.
+  # A registry pull over the Registry HTTP API is authorised as ECR actions (manifests:
+  # ecr:BatchGetImage, blobs: ecr:GetDownloadUrlForLayer); the token itself
+  # (ecr:GetAuthorizationToken) cannot be scoped to a repository. analyze-layer fails a job
+  # whose layer cannot be read: a failed-scan report, event and metric.
   function_calls = {
     dispatch = [
       { actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"], resources = local.all_tables },
@@ -26,11 +28,13 @@ locals {
       { actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources = local.repository_arns },
     ]
     analyze-layer = [
-      { actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources = local.all_tables },
+      { actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources = [local.tables.layer_cache, local.tables.scan_jobs] },
       { actions = ["s3:PutObject"], resources = [local.objects] },
       { actions = ["sqs:SendMessage"], resources = [aws_sqs_queue.assemble.arn] },
+      { actions = ["events:PutEvents"], resources = [local.event_bus] },
+      { actions = ["cloudwatch:PutMetricData"], resources = ["*"] },
       { actions = ["ecr:GetAuthorizationToken"], resources = ["*"] },
-      { actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources = local.repository_arns },
+      { actions = ["ecr:GetDownloadUrlForLayer"], resources = local.repository_arns },
     ]
     assemble = [
       { actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:BatchWriteItem"], resources = local.all_tables },
@@ -39,7 +43,7 @@ locals {
       { actions = ["cloudwatch:PutMetricData"], resources = ["*"] },
     ]
     query = [
-      { actions = ["dynamodb:GetItem", "dynamodb:Query"], resources = [local.tables.results] },
+      { actions = ["dynamodb:BatchGetItem", "dynamodb:Query"], resources = [local.tables.results] },
     ]
     refresh-advisories = [
       { actions = ["s3:GetObject", "s3:PutObject"], resources = [local.objects] },
