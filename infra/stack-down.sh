@@ -5,7 +5,7 @@ set -uo pipefail
 
 S=${1:?usage: stack-down.sh STATE_DIR}
 pids=()
-for n in registry registry-auth moto azurite; do
+for n in registry registry-auth moto azurite azurite-queue; do
     f=$S/$n.pid
     [[ -f $f ]] || continue
     pid=$(cat "$f")

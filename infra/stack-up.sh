@@ -8,6 +8,7 @@
 #   moto            :5050   AWS APIs: DynamoDB, S3, SQS, SNS, EventBridge, CloudWatch, ECR
 #                                                                     (LAYERWATCH_MOTO_PORT)
 #   azurite blob    :10000  Azure Blob, account devstoreaccount1    (LAYERWATCH_AZURITE_PORT)
+#   azurite queue   :10001  Azure Storage queues, same account      (LAYERWATCH_AZURITE_QUEUE_PORT)
 # Each service writes STATE_DIR/<name>.pid and <name>.log. Nothing listens beyond loopback.
 set -euo pipefail
 
@@ -19,26 +20,28 @@ REG_PORT=${LAYERWATCH_REGISTRY_PORT:-5000}
 AUTH_PORT=${LAYERWATCH_REGISTRY_AUTH_PORT:-5001}
 MOTO_PORT=${LAYERWATCH_MOTO_PORT:-5050}
 AZ_PORT=${LAYERWATCH_AZURITE_PORT:-10000}
+AZ_QUEUE_PORT=${LAYERWATCH_AZURITE_QUEUE_PORT:-10001}
 ECR_USER=AWS
 ECR_PASSWORD=123456789012-auth-token
 AZ_ACCOUNT=devstoreaccount1
 AZ_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 MOTO=$TOOLS/.venv/bin/moto_server
 AZURITE=$TOOLS/.stack/npm/node_modules/.bin/azurite-blob
+AZURITE_QUEUE=$TOOLS/.stack/npm/node_modules/.bin/azurite-queue
 
-for bin in docker-registry htpasswd curl "$MOTO" "$AZURITE"; do
+for bin in docker-registry htpasswd curl "$MOTO" "$AZURITE" "$AZURITE_QUEUE"; do
     command -v "$bin" >/dev/null || { echo "stack-up: $bin missing; run infra/install.sh" >&2; exit 1; }
 done
 mkdir -p "$S"
 S=$(cd "$S" && pwd)
-for n in registry registry-auth moto azurite; do
+for n in registry registry-auth moto azurite azurite-queue; do
     if [[ -f $S/$n.pid ]] && kill -0 "$(cat "$S/$n.pid")" 2>/dev/null; then
         echo "stack-up: $n already runs from $S (pid $(cat "$S/$n.pid")); run stack-down.sh first" >&2
         exit 1
     fi
 done
 # A port that already answers belongs to someone else: readiness checks would pass against it.
-for port in "$REG_PORT" "$AUTH_PORT" "$MOTO_PORT" "$AZ_PORT"; do
+for port in "$REG_PORT" "$AUTH_PORT" "$MOTO_PORT" "$AZ_PORT" "$AZ_QUEUE_PORT"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "stack-up: 127.0.0.1:$port is already in use; set the LAYERWATCH_*_PORT variables" >&2
         exit 1
@@ -78,19 +81,22 @@ wait_ready() { # wait_ready NAME URL: any HTTP answer counts (Azurite answers 40
 htpasswd -Bbn "$ECR_USER" "$ECR_PASSWORD" > "$S/htpasswd" 2>/dev/null
 registry_config registry "$REG_PORT"
 registry_config registry-auth "$AUTH_PORT" "auth: {htpasswd: {realm: basic-realm, path: $S/htpasswd}}"
-mkdir -p "$S/azurite"
+mkdir -p "$S/azurite" "$S/azurite-queue"
 
 start registry docker-registry serve "$S/registry.yml"
 start registry-auth docker-registry serve "$S/registry-auth.yml"
 start moto "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT"
 start azurite "$AZURITE" --blobHost 127.0.0.1 --blobPort "$AZ_PORT" --location "$S/azurite" \
     --skipApiVersionCheck --loose --disableTelemetry
+start azurite-queue "$AZURITE_QUEUE" --queueHost 127.0.0.1 --queuePort "$AZ_QUEUE_PORT" \
+    --location "$S/azurite-queue" --skipApiVersionCheck --loose --disableTelemetry
 
 trap 'echo "stack-up: failed; stopping what started" >&2; "$INFRA/stack-down.sh" "$S"' ERR
 wait_ready registry "http://127.0.0.1:$REG_PORT/v2/"
 wait_ready registry-auth "http://127.0.0.1:$AUTH_PORT/v2/"
 wait_ready moto "http://127.0.0.1:$MOTO_PORT/moto-api/"
 wait_ready azurite "http://127.0.0.1:$AZ_PORT/$AZ_ACCOUNT"
+wait_ready azurite-queue "http://127.0.0.1:$AZ_QUEUE_PORT/$AZ_ACCOUNT"
 trap - ERR
 
 cat > "$S/env.sh" <<ENV
@@ -108,8 +114,9 @@ export AWS_REGION='us-east-1'
 export AWS_DEFAULT_REGION='us-east-1'
 export AWS_EC2_METADATA_DISABLED='true'
 export LAYERWATCH_AZURITE_URL='http://127.0.0.1:$AZ_PORT/$AZ_ACCOUNT'
+export LAYERWATCH_AZURITE_QUEUE_URL='http://127.0.0.1:$AZ_QUEUE_PORT/$AZ_ACCOUNT'
 export LAYERWATCH_AZURE_ACCOUNT='$AZ_ACCOUNT'
 export LAYERWATCH_AZURE_KEY='$AZ_KEY'
-export AZURE_STORAGE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$AZ_ACCOUNT;AccountKey=$AZ_KEY;BlobEndpoint=http://127.0.0.1:$AZ_PORT/$AZ_ACCOUNT;'
+export AZURE_STORAGE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$AZ_ACCOUNT;AccountKey=$AZ_KEY;BlobEndpoint=http://127.0.0.1:$AZ_PORT/$AZ_ACCOUNT;QueueEndpoint=http://127.0.0.1:$AZ_QUEUE_PORT/$AZ_ACCOUNT;'
 ENV
-echo "stack-up: registry 127.0.0.1:$REG_PORT, registry (Basic auth) 127.0.0.1:$AUTH_PORT, moto :$MOTO_PORT, azurite :$AZ_PORT; env in $S/env.sh" >&2
+echo "stack-up: registry 127.0.0.1:$REG_PORT, registry (Basic auth) 127.0.0.1:$AUTH_PORT, moto :$MOTO_PORT, azurite :$AZ_PORT (queues :$AZ_QUEUE_PORT); env in $S/env.sh" >&2
