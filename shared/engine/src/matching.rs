@@ -113,6 +113,11 @@ pub fn match_report(report: &mut Report, store: &Store) -> Result<(), MatchError
     let mut unmatched_os = 0usize;
 
     for package in &report.packages {
+        // The OS package that owns this file is matched in its distribution's namespace; the
+        // language feed would report the upstream fix the distribution may have backported.
+        if package.os_owned {
+            continue;
+        }
         let Some(lookup) = lookup_for(package, os_ns.as_ref()) else {
             unmatched_os += 1;
             continue;

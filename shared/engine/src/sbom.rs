@@ -255,6 +255,7 @@ fn from_purl(purl: &str) -> Option<(PackageEntry, Option<Os>)> {
         purl: purl.to_string(),
         arch: q("arch"),
         license: None,
+        os_owned: false,
     };
     Some((entry, os))
 }

@@ -27,6 +27,38 @@ pub enum DbKind {
     RustBinary,
     /// A Java archive (`.jar`, `.war`, `.ear`) and the archives nested in it.
     JavaArchive,
+    /// Python `*.dist-info/METADATA`.
+    PythonDistInfo,
+    /// Python `*.egg-info/PKG-INFO` (or `EGG-INFO/PKG-INFO` of an unpacked egg).
+    PythonEggInfo,
+    /// A single-file Python `*.egg-info`.
+    PythonEggInfoFile,
+    /// `node_modules/**/package.json` of an installed npm module.
+    NpmPackageJson,
+    /// `package-lock.json` or `npm-shrinkwrap.json`.
+    NpmLock,
+    /// `yarn.lock`.
+    YarnLock,
+    /// `pnpm-lock.yaml`.
+    PnpmLock,
+    /// Ruby `specifications/*.gemspec`.
+    Gemspec,
+    /// PHP `vendor/composer/installed.json`.
+    ComposerInstalled,
+    /// .NET `*.deps.json`.
+    DotnetDeps,
+    /// Rust `Cargo.lock`.
+    CargoLock,
+    /// Python `poetry.lock`.
+    PoetryLock,
+    /// Python `Pipfile.lock`.
+    PipfileLock,
+    /// Python `uv.lock`.
+    UvLock,
+    /// Python `pylock.toml` (PEP 751).
+    PyLock,
+    /// Go `go.mod`.
+    GoMod,
 }
 
 /// The parsed content of a kept file.

@@ -44,6 +44,20 @@ pub struct SpecialFile {
     pub gid: u64,
 }
 
+/// Language package metadata files that an OS package owns, as its database lists them.
+///
+/// Only paths that name language package metadata are kept (the OS database lists every file
+/// of every package; the merge needs just these), so a language package found at one of them
+/// is the OS package's copy and is matched through the OS package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnedFiles {
+    /// Normalised path of the database file that lists them: a dpkg `info/*.list`, the apk
+    /// installed database, an rpm database. Its later deletion or rewrite drops the list.
+    pub source: String,
+    /// Normalised paths of the owned metadata files.
+    pub paths: Vec<String>,
+}
+
 /// What one layer holds that later steps need. Everything is bounded by caps; a cap that is
 /// reached adds a warning instead of silently dropping data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +98,9 @@ pub struct LayerInventory {
     /// What could not be read completely.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// Language package metadata files owned by OS packages, per database file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owned_files: Vec<OwnedFiles>,
 }
 
 impl LayerInventory {
@@ -104,6 +121,7 @@ impl LayerInventory {
             shadows: Vec::new(),
             special_files: Vec::new(),
             warnings: Vec::new(),
+            owned_files: Vec::new(),
         }
     }
 }

@@ -16,7 +16,7 @@ pub mod resolve;
 pub mod warning;
 
 pub use item::{DbKind, Item, ItemContent};
-pub use layer::{Compression, INVENTORY_SCHEMA, LayerInventory, SpecialFile, Symlink};
+pub use layer::{Compression, INVENTORY_SCHEMA, LayerInventory, OwnedFiles, SpecialFile, Symlink};
 pub use merge::{ImageInventory, InstalledPackage, LayeredSpecialFile, merge_layers};
 pub use os::{Os, OsRelease};
 pub use package::{Ecosystem, Package};
@@ -24,4 +24,6 @@ pub use warning::Warning;
 
 /// The version of the analyzers that produce inventories. Bump it whenever what a layer
 /// inventory holds changes, so cached inventories of the old version are not reused.
-pub const ANALYZER_VERSION: &str = "2";
+/// Version 2: packages embedded in binaries and Java archives; version 3: language package
+/// metadata and OS-owned language metadata files.
+pub const ANALYZER_VERSION: &str = "3";

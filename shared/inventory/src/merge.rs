@@ -8,6 +8,10 @@
 //! 3. paths are placed through the symlinks already in the image, so a database written to
 //!    `lib/apk/db/installed` while `lib/apk -> ../usr/lib/apk` lands at `usr/lib/apk/db/installed`.
 //!
+//! Language packages are kept per metadata file (two copies of one npm module in two
+//! `node_modules` folders are two packages), and one whose file an OS package's database lists
+//! as its own is marked [`InstalledPackage::os_owned`] (see [`owned`]).
+//!
 //! Each surviving file keeps its history (the layers that wrote it since it was last deleted), and
 //! a package is attributed to the earliest layer of the unbroken run of versions of its database
 //! that list the same name and version: the layer that brought it.
@@ -18,7 +22,7 @@ use layerwatch_oci::Digest;
 use serde::{Deserialize, Serialize};
 
 use crate::item::{Item, ItemContent};
-use crate::layer::{LayerInventory, SpecialFile};
+use crate::layer::{LayerInventory, OwnedFiles, SpecialFile};
 use crate::os::Os;
 use crate::package::Package;
 use crate::path::{normalize, parent, resolve_link};
@@ -34,6 +38,10 @@ pub struct InstalledPackage {
     pub layer: Digest,
     /// The database path it was read from, as seen in the final image.
     pub path: String,
+    /// For a language package: an OS package owns the file it was read from (a Debian
+    /// `python3-yaml` ships `PyYAML-*.egg-info`), so the OS package's advisories cover it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub os_owned: bool,
 }
 
 /// A setuid or setgid file of the final image and the layer that wrote it.
@@ -70,6 +78,8 @@ struct View<'a> {
     links: BTreeMap<String, String>,
     /// Canonical path -> special file and its layer.
     specials: BTreeMap<String, (SpecialFile, usize)>,
+    /// Canonical path of an OS database file -> the language metadata files it owns.
+    owned: BTreeMap<String, &'a OwnedFiles>,
     warnings: Vec<Warning>,
 }
 
@@ -79,6 +89,7 @@ impl<'a> View<'a> {
         remove_under(&mut self.files, path, including_self);
         remove_under(&mut self.links, path, including_self);
         remove_under(&mut self.specials, path, including_self);
+        remove_under(&mut self.owned, path, including_self);
     }
 
     /// Resolves every component of `path` through the links, the last one too when `follow_last`.
@@ -161,7 +172,13 @@ impl<'a> View<'a> {
             self.links.remove(&at);
             // A file replacing a directory hides everything that was below it.
             remove_under(&mut self.files, &at, false);
+            // A rewritten database owns what its new version lists (added below), not more.
+            self.owned.remove(&at);
             self.files.entry(at).or_default().push((index, item));
+        }
+        for owned in &layer.owned_files {
+            let at = self.place(&owned.source);
+            self.owned.insert(at, owned);
         }
         for special in &layer.special_files {
             let at = self.place(&special.path);
@@ -207,6 +224,7 @@ pub fn merge_layers(layers: &[LayerInventory]) -> ImageInventory {
             .map(|(_, item)| &item.content)
     });
 
+    let owned_paths = owned::paths(&mut view);
     let mut packages = Vec::new();
     let mut seen = HashSet::new();
     for (path, history) in &view.files {
@@ -221,11 +239,14 @@ pub fn merge_layers(layers: &[LayerInventory]) -> ImageInventory {
         };
         for package in listed {
             // The same package may be listed by two databases (e.g. rpm's BDB and sqlite copies).
+            // Language packages are instances at a path: the same module twice is two copies.
+            let at = (!package.ecosystem.is_os()).then_some(path);
             if !seen.insert((
                 package.ecosystem,
                 &package.name,
                 &package.version,
                 &package.arch,
+                at,
             )) {
                 continue;
             }
@@ -234,6 +255,7 @@ pub fn merge_layers(layers: &[LayerInventory]) -> ImageInventory {
                 package: package.clone(),
                 layer: layers[layer].digest.clone(),
                 path: path.clone(),
+                os_owned: at.is_some_and(|p| owned_paths.contains(p)),
             });
         }
     }
@@ -266,8 +288,11 @@ pub fn merge_layers(layers: &[LayerInventory]) -> ImageInventory {
     }
 }
 
+mod owned;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lang;
 
 /// The earliest layer of the unbroken run, ending at the current version of the database, in
 /// which every version lists `package` with the same name and version.

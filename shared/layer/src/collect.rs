@@ -124,6 +124,8 @@ impl<'a> Collector<'a> {
                 self.special(path, entry);
                 if let Some(file_kind) = classify(path) {
                     self.keep(path, file_kind, entry)?;
+                } else if crate::lang::wants(path) {
+                    crate::lang::entry(self, path, entry)?;
                 } else {
                     self.binary(path, entry)?;
                 }
@@ -194,7 +196,7 @@ impl<'a> Collector<'a> {
     }
 
     fn hard_link<R: Read>(&mut self, path: &str, entry: &tar::Entry<'_, R>) {
-        if classify(path).is_none() {
+        if classify(path).is_none() && !crate::lang::is_kept(path) {
             return;
         }
         let target = entry
@@ -218,38 +220,19 @@ impl<'a> Collector<'a> {
         kind: FileKind,
         entry: &mut tar::Entry<'_, R>,
     ) -> io::Result<()> {
-        if self.inv.items.len() >= self.limits.max_items {
-            self.cap_reached(List::Items);
+        let what = format!("{kind:?}");
+        let Some(buffered) = self.buffer(path, kind.max_size(), &what, entry)? else {
             return Ok(());
-        }
-        // PAX `size` and sparse maps are already applied by the tar reader.
-        let size = entry.size();
-        let content = if size > kind.max_size() {
-            let reason = format!(
-                "{size} bytes, over the {} byte limit for a {kind:?} file",
-                kind.max_size()
-            );
-            self.warn("file-too-large", path, &reason);
-            ItemContent::Unreadable { reason }
-        } else if self.kept_bytes + size > self.limits.max_kept_bytes {
-            self.cap_reached(List::KeptBytes);
-            ItemContent::Unreadable {
-                reason: "the layer's budget for kept bytes is used up".to_string(),
-            }
-        } else {
-            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-            entry.take(size).read_to_end(&mut bytes)?;
-            self.kept_bytes += bytes.len() as u64;
-            match parse(kind, &bytes) {
-                Ok(content) => content,
-                Err(e) => {
-                    let reason = e.to_string();
-                    self.warn("malformed-db", path, &reason);
-                    ItemContent::Unreadable { reason }
-                }
-            }
         };
-        self.push_item(path, content);
+        let content = buffered.and_then(|bytes| {
+            crate::lang::owned_by_os_db(self, path, kind, &bytes);
+            parse(kind, &bytes).map_err(|e| {
+                let reason = e.to_string();
+                self.warn("malformed-db", path, &reason);
+                ItemContent::Unreadable { reason }
+            })
+        });
+        self.push_item(path, content.unwrap_or_else(|unreadable| unreadable));
         Ok(())
     }
 
@@ -278,7 +261,40 @@ impl<'a> Collector<'a> {
         Ok(())
     }
 
-    fn push_item(&mut self, path: &str, content: ItemContent) {
+    /// Reads the data of a file worth keeping, within the caps: `None` when the cap on kept
+    /// files is reached, `Some(Err(content))` when the file is too large or the layer's budget
+    /// is used up (the content says why, a warning is added), else the bytes.
+    pub(crate) fn buffer<R: Read>(
+        &mut self,
+        path: &str,
+        max_size: u64,
+        what: &str,
+        entry: &mut tar::Entry<'_, R>,
+    ) -> io::Result<Option<Result<Vec<u8>, ItemContent>>> {
+        if self.inv.items.len() >= self.limits.max_items {
+            self.cap_reached(List::Items);
+            return Ok(None);
+        }
+        // PAX `size` and sparse maps are already applied by the tar reader.
+        let size = entry.size();
+        if size > max_size {
+            let reason = format!("{size} bytes, over the {max_size} byte limit for a {what} file");
+            self.warn("file-too-large", path, &reason);
+            return Ok(Some(Err(ItemContent::Unreadable { reason })));
+        }
+        if self.kept_bytes + size > self.limits.max_kept_bytes {
+            self.cap_reached(List::KeptBytes);
+            return Ok(Some(Err(ItemContent::Unreadable {
+                reason: "the layer's budget for kept bytes is used up".to_string(),
+            })));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        entry.take(size).read_to_end(&mut bytes)?;
+        self.kept_bytes += bytes.len() as u64;
+        Ok(Some(Ok(bytes)))
+    }
+
+    pub(crate) fn push_item(&mut self, path: &str, content: ItemContent) {
         if self.inv.items.len() >= self.limits.max_items {
             self.cap_reached(List::Items);
             return;
@@ -288,6 +304,11 @@ impl<'a> Collector<'a> {
             path: path.to_string(),
             content,
         });
+    }
+
+    /// True when `bytes` more bytes of recorded paths fit the layer's budget (and counts them).
+    pub(crate) fn record_bytes(&mut self, bytes: usize) -> bool {
+        self.room(List::RecordedBytes, bytes)
     }
 
     /// True when `list` may grow by one entry of `bytes` bytes of paths (and counts them).
@@ -325,7 +346,7 @@ impl<'a> Collector<'a> {
     }
 
     /// Adds a warning about `path`, unless the warnings cap is reached.
-    fn warn(&mut self, code: &str, path: &str, reason: &str) {
+    pub(crate) fn warn(&mut self, code: &str, path: &str, reason: &str) {
         if self.warnings >= self.limits.max_warnings {
             self.cap_reached(List::Warnings);
             return;

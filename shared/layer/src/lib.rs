@@ -9,6 +9,7 @@
 mod binaries;
 mod collect;
 mod error;
+mod lang;
 mod limits;
 mod path;
 mod source;

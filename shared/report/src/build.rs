@@ -34,6 +34,7 @@ pub fn packages_of(inventory: &ImageInventory) -> Vec<PackageEntry> {
                 purl: purl_for(p, inventory.os.as_ref()),
                 arch: p.arch.clone(),
                 license: p.license.clone(),
+                os_owned: installed.os_owned,
             }
         })
         .collect()

@@ -90,6 +90,11 @@ pub struct PackageEntry {
     /// Licence, when recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
+    /// A language package whose metadata file an OS package owns (a Debian `python3-yaml`
+    /// ships `PyYAML-*.egg-info`): the OS package's advisories cover it, so the language
+    /// feeds are not matched against it. Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub os_owned: bool,
 }
 
 /// Severity levels, lowest first: the advisory model's own type, so a finding carries the

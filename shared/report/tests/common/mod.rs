@@ -55,6 +55,7 @@ fn entry(
         purl: purl_for(&package, os),
         arch: package.arch.clone(),
         license: package.license.clone(),
+        os_owned: false,
     }
 }
 
