@@ -36,6 +36,7 @@ APT_PACKAGES=(
     dpkg-dev           # dpkg-architecture and dpkg-deb helpers used by image builds
     rpm                # oracle for rpm version comparison (rpm --eval rpm.vercmp) and rpmdb reads
     nodejs             # oracle for npm ranges (node-semver bundled with Debian's nodejs)
+    npm                # build-lang-images.sh: npm install of old modules, `npm ls` as the oracle
     ruby               # oracle for RubyGems ordering (Gem::Version)
     php-cli            # runs the Composer version oracle
     php-composer-semver # oracle for Composer version ordering

@@ -53,6 +53,8 @@ prepare() {
         section "install tools"; timed "$INFRA/install.sh"
     fi
     section "test images into $LAYERWATCH_IMAGES"; timed "$INFRA/build-test-images.sh" "$LAYERWATCH_IMAGES"
+    section "language test image into $LAYERWATCH_IMAGES"
+    LAYERWATCH_TOOLS=$TOOLS timed "$INFRA/build-lang-images.sh" "$LAYERWATCH_IMAGES"
     section "binary test image into $LAYERWATCH_IMAGES"; timed "$INFRA/build-binary-images.sh" "$LAYERWATCH_IMAGES"
 }
 
