@@ -1,35 +1,44 @@
 //! The embedded advisory store: one SQLite file, built from a feed directory, read per scan.
 //!
-//! Tables: `advisories` (one row per (source, id): the advisory as JSON without its affected
-//! entries), `affected` (one row per affected entry, keyed by (namespace key, normalised package
-//! name) so a lookup reads only the rows it returns), and `meta` (schema version, revision,
-//! newest modification time, sources), and `coverage` (which sources index each namespace).
-//! A scan opens the file read-only and never parses feeds.
+//! Tables: `groups` (one row per (namespace key, normalised package name): every advisory
+//! affecting that package there, with only its entries, in the compact binary form of
+//! [`codec`]), so a lookup reads and decodes exactly one row; `advisories` ((source, id) per
+//! row) and `links` (advisory to groups) for lookups by id; `filter` (the sorted 64-bit hashes
+//! of every group key, read at open so a package no feed names costs a binary search and no
+//! query); `coverage` (which sources index each namespace) and `meta` (schema version,
+//! revision, newest modification time, sources). A scan opens the file read-only and never
+//! parses feeds; decoded groups are kept in a small LRU, since the binary packages of one
+//! source package (libssl3, libcrypto3, openssl) look the same group up in a row.
 //!
 //! [`Store::update_from_dir`] builds a complete new file beside the target and renames it over
 //! the target, so readers see the old store or the new one, never a half-written one, and a
-//! failed update leaves the old store as it was. Fetching feeds from a URL is not here yet:
-//! callers download and unpack into a directory first.
+//! failed update leaves the old store as it was. [`crate::fetch`] downloads feeds from a URL
+//! into a directory first.
 
 mod build;
+mod codec;
 mod coverage;
+mod lookup;
+mod remote;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::model::{Advisory, Affected, Namespace, normalize_package};
+pub use codec::DecodeError;
 
 /// The layout version of the store file; bumped when tables or blobs change incompatibly.
-pub const SCHEMA_VERSION: &str = "1";
+/// Version 2: binary lookup groups and the key filter (version 1 stored JSON rows).
+pub const SCHEMA_VERSION: &str = "2";
 
 /// One feed source in the store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceInfo {
-    /// Source name, as in [`Advisory::source`] (`alpine/secdb-json`, `go/vulndb-osv`).
+    /// Source name, as in [`crate::Advisory::source`] (`alpine/secdb-json`, `go/vulndb-osv`).
     pub name: String,
     /// Files ingested from it.
     pub files: usize,
@@ -117,11 +126,12 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
-    /// The file is not a store of this layout.
+    /// The file is not a store of this layout (an older Layerwatch wrote it, or it is not a
+    /// store at all).
     #[error(
-        "{path} is not a Layerwatch advisory store of schema {SCHEMA_VERSION} (found: {}); \
-         rebuild it with `layerwatch db update`",
-        found.as_deref().unwrap_or("no schema")
+        "advisory store {path} has {}, this layerwatch reads schema {SCHEMA_VERSION}: \
+         run `layerwatch db update` to rebuild it",
+        found.as_deref().map_or_else(|| "no schema version".to_owned(), |v| format!("schema {v}"))
     )]
     Schema {
         /// The store file.
@@ -140,6 +150,20 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// Feeds could not be fetched from a URL source.
+    #[error("cannot fetch advisory feeds")]
+    Fetch(#[from] crate::fetch::FetchError),
+    /// A stored lookup group does not decode.
+    #[error("advisory store {path} holds a corrupt record for {what}")]
+    Decode {
+        /// The store file.
+        path: PathBuf,
+        /// The namespace and package.
+        what: String,
+        /// The cause.
+        #[source]
+        source: DecodeError,
+    },
 }
 
 /// An open, read-only advisory store.
@@ -150,6 +174,9 @@ pub struct Store {
     revision: String,
     newest_modified: Option<String>,
     sources: Vec<SourceInfo>,
+    /// Sorted hashes of every group key ([`lookup::group_hash`]).
+    filter: Vec<u64>,
+    cache: RefCell<lookup::GroupCache>,
 }
 
 impl Store {
@@ -178,6 +205,10 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_URI;
         let uri = immutable_uri(path);
         let conn = Connection::open_with_flags(&uri, flags).map_err(sqlite("open"))?;
+        // Reading pages through a memory map instead of a read() call each is most of the
+        // cost of a lookup (about a quarter of it is the copy into the page cache otherwise).
+        conn.execute_batch("PRAGMA mmap_size = 1073741824;")
+            .map_err(sqlite("map"))?;
         let meta = |key: &str| -> Result<Option<String>, StoreError> {
             conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
                 .optional()
@@ -202,12 +233,15 @@ impl Store {
                 what: "meta sources".to_owned(),
                 source,
             })?;
+        let filter = lookup::read_filter(&conn).map_err(sqlite("read the key filter of"))?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             revision,
             newest_modified,
             sources,
+            filter,
+            cache: RefCell::new(lookup::GroupCache::default()),
         })
     }
 
@@ -237,92 +271,6 @@ impl Store {
     /// The file this store was opened from.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Advisories affecting `package` in `namespace`, each carrying only the affected entries
-    /// for that package (an advisory may list it more than once, e.g. two Alpine fixes).
-    /// The name is normalised as [`normalize_package`] does. Ordered by (source, id).
-    pub fn lookup(
-        &self,
-        namespace: &Namespace,
-        package: &str,
-    ) -> Result<Vec<Advisory>, StoreError> {
-        let key = namespace.key();
-        let name = normalize_package(namespace, package);
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT f.advisory, a.body, f.body FROM affected f \
-                 JOIN advisories a ON a.rowid = f.advisory \
-                 WHERE f.namespace = ?1 AND f.package = ?2 ORDER BY f.advisory, f.seq",
-            )
-            .map_err(|source| self.sqlite("prepare lookup in", source))?;
-        let rows = stmt
-            .query_map(params![key, name], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .map_err(|source| self.sqlite("look up in", source))?;
-        let mut out: Vec<Advisory> = Vec::new();
-        let mut last_row = None;
-        for row in rows {
-            let (row_id, advisory_json, affected_json) =
-                row.map_err(|source| self.sqlite("read lookup rows of", source))?;
-            if last_row != Some(row_id) {
-                out.push(self.decode(&advisory_json, &format!("{key} {name}"))?);
-                last_row = Some(row_id);
-            }
-            let affected: Affected = self.decode(&affected_json, &format!("{key} {name}"))?;
-            if let Some(current) = out.last_mut() {
-                current.affected.push(affected);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Every stored advisory with this id (one per source that has it), with all its
-    /// affected entries.
-    pub fn by_id(&self, id: &str) -> Result<Vec<Advisory>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT rowid, body FROM advisories WHERE id = ?1 ORDER BY rowid")
-            .map_err(|source| self.sqlite("prepare id lookup in", source))?;
-        let heads: Vec<(i64, String)> = stmt
-            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect())
-            .map_err(|source| self.sqlite("look up id in", source))?;
-        let mut affected_stmt = self
-            .conn
-            .prepare_cached("SELECT body FROM affected WHERE advisory = ?1 ORDER BY seq")
-            .map_err(|source| self.sqlite("prepare id lookup in", source))?;
-        let mut out = Vec::with_capacity(heads.len());
-        for (row_id, body) in heads {
-            let mut advisory: Advisory = self.decode(&body, id)?;
-            let bodies: Vec<String> = affected_stmt
-                .query_map([row_id], |r| r.get(0))
-                .and_then(|rows| rows.collect())
-                .map_err(|source| self.sqlite("look up id in", source))?;
-            for body in bodies {
-                advisory.affected.push(self.decode(&body, id)?);
-            }
-            out.push(advisory);
-        }
-        Ok(out)
-    }
-
-    fn decode<T: serde::de::DeserializeOwned>(
-        &self,
-        json: &str,
-        what: &str,
-    ) -> Result<T, StoreError> {
-        serde_json::from_str(json).map_err(|source| StoreError::Corrupt {
-            path: self.path.clone(),
-            what: what.to_owned(),
-            source,
-        })
     }
 
     fn sqlite(&self, action: &'static str, source: rusqlite::Error) -> StoreError {

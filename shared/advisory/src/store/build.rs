@@ -8,24 +8,27 @@ use std::time::Instant;
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
-use super::{BrokenFile, SCHEMA_VERSION, SourceInfo, Store, StoreError, UpdateSummary};
+use super::{
+    BrokenFile, SCHEMA_VERSION, SourceInfo, Store, StoreError, UpdateSummary, codec, lookup,
+};
 use crate::feeds::{self, FeedFile, FeedKind, ParsedFile};
-use crate::model::{Advisory, normalize_package};
+use crate::model::{Advisory, Affected, normalize_package};
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE advisories (rowid INTEGER PRIMARY KEY, source TEXT NOT NULL, id TEXT NOT NULL,
-    body TEXT NOT NULL, UNIQUE (source, id));
-CREATE TABLE affected (namespace TEXT NOT NULL, package TEXT NOT NULL, advisory INTEGER NOT NULL,
-    seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (namespace, package, advisory, seq))
-    WITHOUT ROWID;
+    UNIQUE (source, id));
+CREATE TABLE groups (namespace TEXT NOT NULL, package TEXT NOT NULL, body BLOB NOT NULL,
+    PRIMARY KEY (namespace, package)) WITHOUT ROWID;
+CREATE TABLE links (advisory INTEGER NOT NULL, namespace TEXT NOT NULL, package TEXT NOT NULL,
+    PRIMARY KEY (advisory, namespace, package)) WITHOUT ROWID;
 CREATE TABLE coverage (namespace TEXT NOT NULL, source TEXT NOT NULL, entries INTEGER NOT NULL,
     PRIMARY KEY (namespace, source)) WITHOUT ROWID;
+CREATE TABLE filter (id INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
 ";
 
 const INDEXES: &str = "
 CREATE INDEX advisories_by_id ON advisories (id);
-CREATE INDEX affected_by_advisory ON affected (advisory);
 ";
 
 /// One feed file read and parsed.
@@ -252,51 +255,91 @@ struct Meta<'a> {
     sources: &'a [SourceInfo],
 }
 
-/// Writes the whole store into a fresh file; returns the number of affected rows.
+/// One lookup group being built: the advisories (by index into the merged list) and, for
+/// each, its entries for this (namespace, package).
+type Groups<'a> = BTreeMap<(String, String), Vec<(usize, Vec<&'a Affected>)>>;
+
+/// Writes the whole store into a fresh file; returns the number of affected entries.
 fn write(
     path: &Path,
     merged: &BTreeMap<(String, String), Advisory>,
     meta: &Meta<'_>,
 ) -> Result<usize, rusqlite::Error> {
+    let advisories: Vec<&Advisory> = merged.values().collect();
+    // Each group repeats the heads of its advisories, so a lookup is one row and no join.
+    let heads: Vec<Advisory> = advisories
+        .iter()
+        .map(|a| Advisory {
+            affected: Vec::new(),
+            ..Advisory::clone(a)
+        })
+        .collect();
+    let mut groups: Groups<'_> = BTreeMap::new();
+    let mut coverage: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    let mut entries = 0;
+    for (index, advisory) in advisories.iter().enumerate() {
+        for entry in &advisory.affected {
+            entries += 1;
+            let key = entry.namespace.key();
+            *coverage
+                .entry((key.clone(), advisory.source.as_str()))
+                .or_default() += 1;
+            let package = normalize_package(&entry.namespace, &entry.package);
+            let group = groups.entry((key, package)).or_default();
+            match group.last_mut() {
+                Some((last, list)) if *last == index => list.push(entry),
+                _ => group.push((index, vec![entry])),
+            }
+        }
+    }
+
     let mut conn = Connection::open(path)?;
     // The file is private until renamed, so durability comes from the rename, not a journal.
     conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
     conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;
-    let mut seq: i64 = 0;
-    let mut coverage: BTreeMap<(String, &str), i64> = BTreeMap::new();
     {
         let mut put_advisory =
-            tx.prepare("INSERT INTO advisories (rowid, source, id, body) VALUES (?1, ?2, ?3, ?4)")?;
-        let mut put_affected = tx.prepare(
-            "INSERT INTO affected (namespace, package, advisory, seq, body) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for (row, ((source, id), advisory)) in (1_i64..).zip(merged) {
-            let mut head = advisory.clone();
-            let affected = std::mem::take(&mut head.affected);
-            put_advisory.execute(params![row, source, id, to_json(&head)?])?;
-            for entry in &affected {
-                seq += 1;
-                *coverage
-                    .entry((entry.namespace.key(), source.as_str()))
-                    .or_default() += 1;
-                let package = normalize_package(&entry.namespace, &entry.package);
-                put_affected.execute(params![
-                    entry.namespace.key(),
-                    package,
-                    row,
-                    seq,
-                    to_json(entry)?
-                ])?;
-            }
+            tx.prepare("INSERT INTO advisories (rowid, source, id) VALUES (?1, ?2, ?3)")?;
+        for (row, advisory) in (1_i64..).zip(&advisories) {
+            put_advisory.execute(params![row, advisory.source, advisory.id])?;
         }
+        let mut put_group =
+            tx.prepare("INSERT INTO groups (namespace, package, body) VALUES (?1, ?2, ?3)")?;
+        let mut put_link =
+            tx.prepare("INSERT INTO links (advisory, namespace, package) VALUES (?1, ?2, ?3)")?;
+        let mut hashes = Vec::with_capacity(groups.len());
+        let mut body = Vec::new();
+        for ((namespace, package), members) in &groups {
+            let group: Vec<Advisory> = members
+                .iter()
+                .map(|(index, list)| Advisory {
+                    affected: list.iter().copied().cloned().collect(),
+                    ..heads[*index].clone()
+                })
+                .collect();
+            body.clear();
+            codec::encode_group(&group, &mut body);
+            put_group.execute(params![namespace, package, body])?;
+            for (index, _) in members {
+                let row = i64::try_from(*index + 1).map_err(conversion)?;
+                put_link.execute(params![row, namespace, package])?;
+            }
+            hashes.push(lookup::group_hash(namespace, package));
+        }
+        hashes.sort_unstable();
+        hashes.dedup();
+        let filter: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+        tx.execute(
+            "INSERT INTO filter (id, hashes) VALUES (1, ?1)",
+            params![filter],
+        )?;
         let mut put_coverage =
             tx.prepare("INSERT INTO coverage (namespace, source, entries) VALUES (?1, ?2, ?3)")?;
         for ((namespace, source), entries) in &coverage {
             put_coverage.execute(params![namespace, source, entries])?;
         }
-        let sources = serde_json::to_string(meta.sources)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let sources = serde_json::to_string(meta.sources).map_err(conversion)?;
         let mut put_meta = tx.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
         put_meta.execute(params!["schema_version", SCHEMA_VERSION])?;
         put_meta.execute(params!["revision", meta.revision])?;
@@ -307,11 +350,11 @@ fn write(
     }
     tx.commit()?;
     conn.execute_batch(INDEXES)?;
-    conn.execute_batch("ANALYZE;")?;
+    conn.execute_batch("ANALYZE; VACUUM;")?;
     conn.close().map_err(|(_, e)| e)?;
-    usize::try_from(seq).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+    Ok(entries)
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, rusqlite::Error> {
-    serde_json::to_string(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+fn conversion<E: std::error::Error + Send + Sync + 'static>(e: E) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(Box::new(e))
 }
