@@ -68,9 +68,11 @@ pub struct ScanArgs {
 pub enum DbCommand {
     /// Build or refresh the advisory store from feeds.
     Update {
-        /// A directory laid out like the upstream feeds.
+        /// A directory laid out like the upstream feeds, or an http(s):// URL of a mirror laid
+        /// out the same way (default: the feeds' public addresses: Alpine secdb, Debian
+        /// security tracker, OSV exports).
         #[arg(long)]
-        from: PathBuf,
+        from: Option<String>,
         /// The advisory store to write.
         #[arg(long, env = "LAYERWATCH_DB")]
         db: Option<PathBuf>,

@@ -123,7 +123,7 @@ pub fn match_report(report: &mut Report, store: &Store) -> Result<(), MatchError
             continue;
         };
         namespaces.insert(lookup.namespace.clone());
-        for advisory in store.lookup(&lookup.namespace, &lookup.name)? {
+        for advisory in store.lookup_shared(&lookup.namespace, &lookup.name)?.iter() {
             if advisory.withdrawn.is_some() {
                 continue;
             }
@@ -143,7 +143,7 @@ pub fn match_report(report: &mut Report, store: &Store) -> Result<(), MatchError
                         continue;
                     }
                 };
-                let finding = finding_for(&advisory, package, &lookup, detail);
+                let finding = finding_for(advisory, package, &lookup, detail);
                 let key = (
                     finding.id.clone(),
                     package.ecosystem.clone(),

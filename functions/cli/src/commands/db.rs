@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use layerwatch_advisory::Store;
+use layerwatch_advisory::{FeedSource, Store, Upstream};
 
 use super::default_db;
 use crate::cli::DbCommand;
@@ -17,8 +17,13 @@ pub fn run(command: DbCommand) -> anyhow::Result<ExitCode> {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("creating the store's folder {}", dir.display()))?;
             }
-            let summary = Store::update_from_dir(&db, &from)
-                .with_context(|| format!("updating {} from {}", db.display(), from.display()))?;
+            let source = from.as_deref().map_or_else(
+                || FeedSource::Upstream(Upstream::default()),
+                FeedSource::parse,
+            );
+            eprintln!("reading advisory feeds from {source}");
+            let summary = Store::update_from(&db, &source)
+                .with_context(|| format!("updating {} from {source}", db.display()))?;
             println!("advisory store: {}", db.display());
             println!("revision:       {}", summary.revision);
             if summary.previous_revision.as_deref() == Some(summary.revision.as_str()) {
@@ -46,7 +51,7 @@ pub fn run(command: DbCommand) -> anyhow::Result<ExitCode> {
             let db = default_db(db);
             let store = Store::open(&db).with_context(|| {
                 format!(
-                    "opening {} (run `layerwatch db update --from DIR` first)",
+                    "opening {} (run `layerwatch db update` first)",
                     db.display()
                 )
             })?;
