@@ -21,6 +21,6 @@ pub use filters::{
     FilterError, Filters, IgnoreRule, apply_filters, apply_filters_on, read_ignore_file,
 };
 pub use matching::{MatchError, match_report, os_namespace};
-pub use registry::RegistryScanError;
+pub use registry::{RegistryRepository, RegistryScanError};
 pub use scan::{ScanOptions, ScannedImage, scan};
 pub use target::Target;

@@ -13,8 +13,8 @@
 use std::io::{self, Read};
 
 use layerwatch_oci::{
-    BlobSource, ConfigError, DEFAULT_REGISTRY, Digest, DigestWriter, ImageManifest, ImageRef,
-    LayerRef, LocalImage, ManifestError, ParsedManifest, Platform, SourceError, parse_config,
+    BlobSource, DEFAULT_REGISTRY, Digest, DigestWriter, ImageManifest, ImageRef, LayerRef,
+    LocalImage, ParsedManifest, Platform, SourceError, parse_config,
 };
 use layerwatch_registry::{FetchedManifest, ManifestRef, RegistryClient, RegistryError};
 use tokio::io::AsyncReadExt;
@@ -25,84 +25,13 @@ use crate::cache::LayerCache;
 use crate::error::EngineError;
 use crate::scan::{ScanOptions, ScannedImage, scan_images};
 
+mod error;
+pub use error::RegistryScanError;
+
 /// How deep nested indexes are followed; real images use one level.
 const MAX_INDEX_DEPTH: usize = 4;
 /// Largest image config accepted; real ones are a few KiB, big ones a few hundred.
 const MAX_CONFIG_BYTES: u64 = 8 * 1024 * 1024;
-
-/// Why an image in a registry could not be resolved to scannable images.
-#[derive(Debug, thiserror::Error)]
-pub enum RegistryScanError {
-    /// The scan was called from inside an async runtime, where it cannot block.
-    #[error(
-        "scanning {0}: called from inside an async runtime; run the scan on a plain thread \
-         (e.g. tokio's spawn_blocking)"
-    )]
-    InsideRuntime(String),
-    /// The scan's own runtime could not be started.
-    #[error("starting the registry client's runtime: {0}")]
-    Runtime(#[source] io::Error),
-    /// The registry refused or failed a request (the error names repository and reference).
-    #[error(transparent)]
-    Registry(#[from] RegistryError),
-    /// A manifest or index could not be used.
-    #[error("manifest {reference}: {source}")]
-    Manifest {
-        /// `registry/repository@digest`.
-        reference: String,
-        /// What is wrong with it.
-        #[source]
-        source: ManifestError,
-    },
-    /// The reference names an artifact (signature, SBOM), not an image.
-    #[error("{reference} is not an image but an artifact of type {kind}")]
-    NotAnImage {
-        /// The reference.
-        reference: String,
-        /// Its artifact type.
-        kind: String,
-    },
-    /// Indexes nested deeper than we follow (a loop, or a hostile registry).
-    #[error("{reference}: index {digest} nested more than {limit} levels deep")]
-    TooDeep {
-        /// The reference.
-        reference: String,
-        /// The index at the limit.
-        digest: Digest,
-        /// The depth limit.
-        limit: usize,
-    },
-    /// A config is larger than any real one.
-    #[error("config {digest} of {repository} is larger than {limit} bytes")]
-    ConfigTooLarge {
-        /// `registry/repository`.
-        repository: String,
-        /// The config's digest.
-        digest: Digest,
-        /// The limit.
-        limit: u64,
-    },
-    /// A config could not be read.
-    #[error("reading config {digest} of {repository}: {source}")]
-    ConfigRead {
-        /// `registry/repository`.
-        repository: String,
-        /// The config's digest.
-        digest: Digest,
-        /// The transport error.
-        #[source]
-        source: io::Error,
-    },
-    /// A config could not be parsed.
-    #[error("config {digest}: {source}")]
-    Config {
-        /// Its digest.
-        digest: Digest,
-        /// What is wrong with it.
-        #[source]
-        source: ConfigError,
-    },
-}
 
 /// The reference `s` names when it is a registry image with an explicit host (`localhost`,
 /// `HOST.DOMAIN`, `HOST:PORT`, or `docker.io` spelled out); a bare `alpine:3.20` is not one,
@@ -126,48 +55,111 @@ pub(crate) fn scan(
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(RegistryScanError::InsideRuntime(reference.to_string()).into());
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("layerwatch-registry")
-        .enable_all()
-        .build()
-        .map_err(RegistryScanError::Runtime)?;
-    let client = RegistryClient::new(options.registry.clone()).map_err(RegistryScanError::from)?;
-    let source = RegistrySource {
-        runtime,
-        client,
-        host: image.registry_api_host().to_string(),
-        repository: image.repository().to_string(),
-        reference: reference.to_string(),
-    };
+    let source = RegistryRepository::new(
+        options.registry.clone(),
+        image.registry_api_host(),
+        image.repository(),
+    )?;
     let top = source
         .runtime
         .block_on(source.client.image_manifest(image))
         .map_err(RegistryScanError::from)?;
     let mut images = Vec::new();
-    source.walk(&top, None, None, 0, cache, &mut images)?;
+    source.walk(&top, reference, None, None, 0, cache, &mut images)?;
     scan_images(reference, &source, images, options, cache)
 }
 
-/// One repository of one registry, with the runtime its requests run on.
-struct RegistrySource {
+/// One repository of one registry, with the runtime its requests run on: resolves a manifest
+/// to its images ([`RegistryRepository::images`]) and streams their layers ([`BlobSource`]).
+///
+/// The registry scan uses it, and so do the pipeline's dispatch and analyze-layer steps, so an
+/// index is expanded and a config fetched and cached one way everywhere.
+pub struct RegistryRepository {
     runtime: Runtime,
     client: RegistryClient,
     host: String,
     repository: String,
-    reference: String,
 }
 
-impl RegistrySource {
+impl std::fmt::Debug for RegistryRepository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryRepository")
+            .field("host", &self.host)
+            .field("repository", &self.repository)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RegistryRepository {
+    /// A client for `host` (the API host, `HOST[:PORT]`) and `repository`, with a one-worker
+    /// runtime of its own. Call its methods from a thread that may block: a plain thread, or
+    /// tokio's `spawn_blocking` (never an async worker thread).
+    pub fn new(
+        config: layerwatch_registry::ClientConfig,
+        host: &str,
+        repository: &str,
+    ) -> Result<Self, RegistryScanError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("layerwatch-registry")
+            .enable_all()
+            .build()
+            .map_err(RegistryScanError::Runtime)?;
+        let client = RegistryClient::new(config)?;
+        Ok(RegistryRepository {
+            runtime,
+            client,
+            host: host.to_string(),
+            repository: repository.to_string(),
+        })
+    }
+
+    /// The digest of the manifest or index `reference` names (verified against its bytes).
+    pub fn digest_of(&self, reference: &ManifestRef) -> Result<Digest, RegistryScanError> {
+        let fetched = self.runtime.block_on(self.client.manifest(
+            &self.host,
+            &self.repository,
+            reference,
+        ))?;
+        Ok(fetched.digest)
+    }
+
+    /// The images `reference` names: one for an image manifest, each image of an index
+    /// (attestations, `unknown/unknown` and artifacts skipped), with configs read through
+    /// `cache` (only its config methods are used).
+    pub fn images(
+        &self,
+        reference: &ManifestRef,
+        cache: &dyn LayerCache,
+    ) -> Result<Vec<LocalImage>, RegistryScanError> {
+        let top = self.runtime.block_on(self.client.manifest(
+            &self.host,
+            &self.repository,
+            reference,
+        ))?;
+        let sep = match reference {
+            ManifestRef::Digest(_) => '@',
+            ManifestRef::Tag(_) => ':',
+        };
+        let name = format!("{}/{}{sep}{reference}", self.host, self.repository);
+        let mut images = Vec::new();
+        self.walk(&top, &name, None, None, 0, cache, &mut images)?;
+        Ok(images)
+    }
+}
+
+impl RegistryRepository {
     fn repo_name(&self) -> String {
         format!("{}/{}", self.host, self.repository)
     }
 
     /// Turns a fetched manifest into images: an image is one, an index is each of its images
     /// (attestations, `unknown/unknown` and artifacts skipped by `ImageIndex::images`).
+    #[allow(clippy::too_many_arguments)]
     fn walk(
         &self,
         fetched: &FetchedManifest,
+        reference: &str,
         platform: Option<Platform>,
         index_digest: Option<&Digest>,
         depth: usize,
@@ -186,7 +178,7 @@ impl RegistrySource {
             }
             ParsedManifest::Artifact(m) if depth == 0 => {
                 return Err(RegistryScanError::NotAnImage {
-                    reference: self.reference.clone(),
+                    reference: reference.to_string(),
                     kind: m.artifact_kind().to_string(),
                 });
             }
@@ -196,7 +188,7 @@ impl RegistrySource {
             ParsedManifest::Index(index) => {
                 if depth >= MAX_INDEX_DEPTH {
                     return Err(RegistryScanError::TooDeep {
-                        reference: self.reference.clone(),
+                        reference: reference.to_string(),
                         digest: fetched.digest.clone(),
                         limit: MAX_INDEX_DEPTH,
                     });
@@ -211,7 +203,15 @@ impl RegistrySource {
                         &self.repository,
                         &ManifestRef::Digest(d.digest.clone()),
                     ))?;
-                    self.walk(&child, p, Some(&fetched.digest), depth + 1, cache, out)?;
+                    self.walk(
+                        &child,
+                        reference,
+                        p,
+                        Some(&fetched.digest),
+                        depth + 1,
+                        cache,
+                        out,
+                    )?;
                 }
             }
         }
@@ -319,7 +319,7 @@ fn hashes_to(bytes: &[u8], digest: &Digest) -> bool {
     w.finish() == *digest
 }
 
-impl BlobSource for RegistrySource {
+impl BlobSource for RegistryRepository {
     fn open_layer(&self, layer: &LayerRef) -> Result<Box<dyn Read + Send + '_>, SourceError> {
         let opened = self.runtime.block_on(self.client.blob(
             &self.host,

@@ -28,3 +28,8 @@ pub const QUEUE_ENDPOINT: &str = "LAYERWATCH_QUEUE_ENDPOINT";
 pub const CONTAINER: &str = "LAYERWATCH_CONTAINER";
 /// Days a layer cache entry lives unused, and a job lives at all.
 pub const TTL_DAYS: &str = "LAYERWATCH_TTL_DAYS";
+/// Registry hosts mapped to the endpoint actually contacted, `FROM=HOST[:PORT],...`
+/// (a pull-through endpoint; tests point an ECR host at a local registry). Usually unset.
+pub const REGISTRY_ENDPOINTS: &str = "LAYERWATCH_REGISTRY_ENDPOINTS";
+/// Registry hosts (`HOST[:PORT]`, comma separated) reached over plain http. Usually unset.
+pub const INSECURE_REGISTRIES: &str = "LAYERWATCH_INSECURE_REGISTRIES";

@@ -53,6 +53,22 @@ pub fn spilled_inventory_key(layer: &Digest, analyzer: &str) -> String {
     )
 }
 
+/// Where an image config blob is kept once read (`configs/v1/<alg>/<hex>.json`), so a scan
+/// whose layers are all cached downloads no blob, and assemble finds the layers' diff IDs.
+pub fn config_key(config: &Digest) -> String {
+    format!(
+        "configs/v1/{}/{}.json",
+        config.algorithm().as_str(),
+        config.hex()
+    )
+}
+
+/// Where a failed scan is recorded beside the report it could not write
+/// (`<stem>.failed.json`), so a failure is never a silent gap.
+pub fn failure_key(image: &ImageLocation, digest: &Digest, platform_slug: &str) -> String {
+    format!("{}.failed.json", report_stem(image, digest, platform_slug))
+}
+
 /// Where an advisory store snapshot of `revision` is published.
 pub fn advisory_snapshot_key(revision: &str) -> String {
     format!("advisories/v1/{}.store", sanitize(revision))

@@ -14,13 +14,25 @@
 //!
 //! [`model`] holds what crosses a queue or sits in a table, [`keys`] the storage keys of
 //! DESIGN.md, [`codec`] how an inventory is stored, [`config`] the environment every function
-//! reads.
+//! reads. [`steps`] are the pipeline itself, each a function of a [`Context`]; with the
+//! `conformance` feature, [`conformance`] is the behaviour suite every backend runs.
 
 pub mod codec;
 pub mod config;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+pub mod context;
+pub mod error;
 pub mod keys;
 pub mod model;
+pub mod steps;
 pub mod store;
+
+pub use context::{
+    AdvisoryProvider, Clock, Context, DEFAULT_STALLED_AFTER, FileAdvisories, RegistryAccess,
+    SystemClock,
+};
+pub use error::StepError;
 
 pub use model::{
     AssembleJob, FindingsEvent, ImageLocation, IndexEntry, Job, JobKey, JobState, LayerJob,

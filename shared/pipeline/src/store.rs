@@ -99,8 +99,10 @@ pub trait JobStore: Send + Sync {
     fn add_tag(&self, key: &JobKey, tag: &str) -> Result<(), StoreError>;
 }
 
-/// A question to the results table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A question to the results table. Its JSON form is what the `query` function takes, e.g.
+/// `{"vulnerability": "CVE-2024-6119"}` or `{"repository": {"image": {...}, "tag": "3.20"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ResultQuery {
     /// The rows of one platform manifest digest (or of an index digest: all its platforms).
     Digest(Digest),
@@ -120,6 +122,8 @@ pub enum ResultQuery {
     },
     /// Images affected by a vulnerability id or alias.
     Vulnerability(String),
+    /// Every row (for a re-match after an advisory update; a table scan in the cloud).
+    All,
 }
 
 /// Scan results and their look-up indexes (`results`).
@@ -134,8 +138,8 @@ pub trait ResultStore: Send + Sync {
     /// Marks every row of `digest` in `image` deleted; nothing is removed.
     fn mark_deleted(&self, image: &ImageLocation, digest: &Digest) -> Result<(), StoreError>;
 
-    /// Answers a query; rows come with the index entries that matched (empty for digest and
-    /// repository queries).
+    /// Answers a query; rows come with the index entries that matched (empty for digest,
+    /// repository and `All` queries). Deleted rows are included (they say `deleted`).
     fn query(&self, query: &ResultQuery) -> Result<Vec<(ResultRow, Vec<IndexEntry>)>, StoreError>;
 }
 
