@@ -203,6 +203,15 @@ impl ResultStore for AzureStorage {
                 }
                 out
             }
+            ResultQuery::All => {
+                let mut out = Vec::new();
+                for name in self.container.list("results/")? {
+                    if let Some(stored) = read::<StoredRow>(&self.container, ROW, &name)? {
+                        out.push((stored.row, Vec::new()));
+                    }
+                }
+                out
+            }
             ResultQuery::Package { package, version } => {
                 let keep = |e: &IndexEntry| match e {
                     IndexEntry::Package {
