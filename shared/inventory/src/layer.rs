@@ -3,6 +3,7 @@
 use layerwatch_oci::Digest;
 use serde::{Deserialize, Serialize};
 
+use crate::content::{CacheFile, SecretHit};
 use crate::item::Item;
 use crate::warning::Warning;
 
@@ -101,6 +102,12 @@ pub struct LayerInventory {
     /// Language package metadata files owned by OS packages, per database file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub owned_files: Vec<OwnedFiles>,
+    /// Files whose content matched a secret rule (path and rule only, never the value).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<SecretHit>,
+    /// Package manager cache files (a few per manager: enough to tell they are there).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caches: Vec<CacheFile>,
 }
 
 impl LayerInventory {
@@ -122,6 +129,8 @@ impl LayerInventory {
             special_files: Vec::new(),
             warnings: Vec::new(),
             owned_files: Vec::new(),
+            secrets: Vec::new(),
+            caches: Vec::new(),
         }
     }
 }

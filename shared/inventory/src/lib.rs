@@ -6,6 +6,7 @@
 //! with the whiteout rules of the OCI image spec and gives the [`ImageInventory`] that matching
 //! and reports work on.
 
+pub mod content;
 pub mod item;
 pub mod layer;
 pub mod merge;
@@ -15,9 +16,12 @@ pub mod path;
 pub mod resolve;
 pub mod warning;
 
+pub use content::{CacheFile, SecretHit};
 pub use item::{DbKind, Item, ItemContent};
 pub use layer::{Compression, INVENTORY_SCHEMA, LayerInventory, OwnedFiles, SpecialFile, Symlink};
-pub use merge::{ImageInventory, InstalledPackage, LayeredSpecialFile, merge_layers};
+pub use merge::{
+    ImageInventory, InstalledPackage, LayeredCacheFile, LayeredSpecialFile, merge_layers,
+};
 pub use os::{Os, OsRelease};
 pub use package::{Ecosystem, Package};
 pub use warning::Warning;
@@ -25,5 +29,6 @@ pub use warning::Warning;
 /// The version of the analyzers that produce inventories. Bump it whenever what a layer
 /// inventory holds changes, so cached inventories of the old version are not reused.
 /// Version 2: packages embedded in binaries and Java archives; version 3: language package
-/// metadata and OS-owned language metadata files.
-pub const ANALYZER_VERSION: &str = "3";
+/// metadata and OS-owned language metadata files;
+/// version 4: secret rule hits and package manager cache files.
+pub const ANALYZER_VERSION: &str = "4";

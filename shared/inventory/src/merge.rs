@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashSet};
 use layerwatch_oci::Digest;
 use serde::{Deserialize, Serialize};
 
+use crate::content::CacheFile;
 use crate::item::{Item, ItemContent};
 use crate::layer::{LayerInventory, OwnedFiles, SpecialFile};
 use crate::os::Os;
@@ -53,6 +54,15 @@ pub struct LayeredSpecialFile {
     pub layer: Digest,
 }
 
+/// A package manager cache file of the final image and the layer that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayeredCacheFile {
+    /// The file.
+    pub file: CacheFile,
+    /// The layer that wrote it.
+    pub layer: Digest,
+}
+
 /// The merged view of an image.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageInventory {
@@ -64,6 +74,9 @@ pub struct ImageInventory {
     pub special_files: Vec<LayeredSpecialFile>,
     /// All layer warnings, plus the merge's own.
     pub warnings: Vec<Warning>,
+    /// Package manager cache files still present in the final filesystem, sorted by path.
+    #[serde(default)]
+    pub caches: Vec<LayeredCacheFile>,
 }
 
 /// How many symlinks one path resolution may follow, as Linux allows (`MAXSYMLINKS`).
@@ -80,6 +93,8 @@ struct View<'a> {
     specials: BTreeMap<String, (SpecialFile, usize)>,
     /// Canonical path of an OS database file -> the language metadata files it owns.
     owned: BTreeMap<String, &'a OwnedFiles>,
+    /// Canonical path -> package manager cache file and its layer.
+    caches: BTreeMap<String, (CacheFile, usize)>,
     warnings: Vec<Warning>,
 }
 
@@ -90,6 +105,7 @@ impl<'a> View<'a> {
         remove_under(&mut self.links, path, including_self);
         remove_under(&mut self.specials, path, including_self);
         remove_under(&mut self.owned, path, including_self);
+        remove_under(&mut self.caches, path, including_self);
     }
 
     /// Resolves every component of `path` through the links, the last one too when `follow_last`.
@@ -184,6 +200,10 @@ impl<'a> View<'a> {
             let at = self.place(&special.path);
             self.specials.insert(at, (special.clone(), index));
         }
+        for cache in &layer.caches {
+            let at = self.place(&cache.path);
+            self.caches.insert(at, (cache.clone(), index));
+        }
     }
 }
 
@@ -270,6 +290,15 @@ pub fn merge_layers(layers: &[LayerInventory]) -> ImageInventory {
         })
         .collect();
 
+    let caches = view
+        .caches
+        .values()
+        .map(|(file, index)| LayeredCacheFile {
+            file: file.clone(),
+            layer: layers[*index].digest.clone(),
+        })
+        .collect();
+
     let mut warnings = Vec::new();
     for layer in layers {
         for warning in &layer.warnings {
@@ -285,6 +314,7 @@ pub fn merge_layers(layers: &[LayerInventory]) -> ImageInventory {
         packages,
         special_files,
         warnings,
+        caches,
     }
 }
 

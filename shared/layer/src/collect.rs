@@ -12,6 +12,7 @@ use layerwatch_pkgdb::{FileKind, KNOWN_DIRS, classify, parse};
 use tar::EntryType;
 
 use crate::binaries;
+use crate::content::ContentState;
 use crate::limits::Limits;
 
 /// The lists that have a cap, each warned about once.
@@ -56,6 +57,8 @@ pub(crate) struct Collector<'a> {
     kept: HashMap<String, usize>,
     capped: [bool; List::COUNT],
     warnings: usize,
+    /// Budgets of the secret and cache rules.
+    content: ContentState,
 }
 
 impl<'a> Collector<'a> {
@@ -69,6 +72,7 @@ impl<'a> Collector<'a> {
             kept: HashMap::new(),
             capped: [false; List::COUNT],
             warnings: 0,
+            content: ContentState::default(),
         }
     }
 
@@ -127,7 +131,11 @@ impl<'a> Collector<'a> {
                 } else if crate::lang::wants(path) {
                     crate::lang::entry(self, path, entry)?;
                 } else {
-                    self.binary(path, entry)?;
+                    // Secret candidates and cache files are text and archives, never the
+                    // executables and Java archives the binary hook reads.
+                    if !self.content.entry(&mut self.inv, path, entry)? {
+                        self.binary(path, entry)?;
+                    }
                 }
             }
             _ => {}

@@ -8,6 +8,7 @@
 
 mod binaries;
 mod collect;
+pub mod content;
 mod error;
 mod lang;
 mod limits;

@@ -207,3 +207,30 @@ fn layer_warnings_carry_their_layer() {
     let image = merge_layers(&[l0]);
     assert_eq!(image.warnings[0].layer, Some(digest(7)));
 }
+
+fn cache(manager: &str, path: &str) -> CacheFile {
+    CacheFile {
+        manager: manager.into(),
+        path: path.into(),
+    }
+}
+
+#[test]
+fn cache_files_removed_by_a_later_layer_are_not_left_in_the_image() {
+    let mut l0 = layer(0);
+    l0.caches.push(cache("apt", "var/lib/apt/lists/a_Packages"));
+    l0.caches.push(cache("apt", "var/lib/apt/lists/b_Packages"));
+    l0.caches
+        .push(cache("apk", "var/cache/apk/APKINDEX.1.tar.gz"));
+    let mut l1 = layer(1);
+    // `rm -rf /var/lib/apt/lists/*` leaves one whiteout per file; an opaque apk cache dir.
+    l1.whiteouts.push("var/lib/apt/lists/a_Packages".into());
+    l1.opaque_dirs.push("var/cache/apk".into());
+    let image = merge_layers(&[l0, l1]);
+    let left: Vec<(&str, &Digest)> = image
+        .caches
+        .iter()
+        .map(|c| (c.file.path.as_str(), &c.layer))
+        .collect();
+    assert_eq!(left, vec![("var/lib/apt/lists/b_Packages", &digest(0))]);
+}
