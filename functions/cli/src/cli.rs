@@ -24,6 +24,25 @@ pub enum Command {
     /// Manage the advisory store.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Audit a Docker host's configuration files (CIS Docker Benchmark host and daemon items).
+    HostAudit(HostAuditArgs),
+}
+
+/// `layerwatch host-audit`.
+#[derive(Debug, clap::Args)]
+pub struct HostAuditArgs {
+    /// The host's root folder (a copy of one, or / for this host).
+    #[arg(long, default_value = "/")]
+    pub root: PathBuf,
+    /// table or json (default: table on a terminal, json otherwise).
+    #[arg(long, short = 'f')]
+    pub format: Option<String>,
+    /// Exit with this code when an item fails.
+    #[arg(long, default_value_t = 0)]
+    pub exit_code: u8,
+    /// Leave out the item with this id (repeatable), e.g. LW-CIS-2.9.
+    #[arg(long = "skip-check", value_name = "ID")]
+    pub skip_check: Vec<String>,
 }
 
 /// `layerwatch scan`.
@@ -61,6 +80,21 @@ pub struct ScanArgs {
     /// Reach this registry (HOST or HOST:PORT) over plain http; repeatable.
     #[arg(long, value_name = "HOST")]
     pub insecure_registry: Vec<String>,
+    /// Configuration checks: `secrets` (the default, as Trivy: secrets in layer files and the
+    /// config), `all` (also the CIS Docker Benchmark and Dockle image rules; `--checks` alone
+    /// means all) or `none`.
+    #[arg(
+        long,
+        value_name = "SCOPE",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "secrets",
+        default_missing_value = "all"
+    )]
+    pub checks: String,
+    /// Leave out the check with this id (repeatable), e.g. LW-CIS-4.6.
+    #[arg(long = "skip-check", value_name = "ID")]
+    pub skip_check: Vec<String>,
 }
 
 /// `layerwatch db ...`.

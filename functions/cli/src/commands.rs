@@ -1,6 +1,8 @@
 //! The commands, one module each.
 
+mod checks;
 mod db;
+mod host_audit;
 mod scan;
 
 use std::path::PathBuf;
@@ -13,6 +15,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Scan(args) => scan::run(args),
         Command::Db(command) => db::run(command),
+        Command::HostAudit(args) => host_audit::run(args),
     }
 }
 

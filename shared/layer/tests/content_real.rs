@@ -56,7 +56,10 @@ fn a_layer_with_secrets_and_caches_records_path_rule_and_line_never_the_value() 
         ("app/config.yml", config.as_bytes()),
         ("app/README.txt", b"no secrets here\n"),
         ("var/lib/apt/lists/lock", b""),
-        ("var/lib/apt/lists/deb_dists_bookworm_InRelease", b"Origin: Debian\n"),
+        (
+            "var/lib/apt/lists/deb_dists_bookworm_InRelease",
+            b"Origin: Debian\n",
+        ),
         ("root/.cache/pip/http/a/b", b"cached wheel"),
     ]);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -87,5 +90,8 @@ fn a_layer_with_secrets_and_caches_records_path_rule_and_line_never_the_value() 
         ]
     );
     let json = serde_json::to_string(&inv).expect("json");
-    assert!(!json.contains(&token) && !json.contains("hunter2"), "{json}");
+    assert!(
+        !json.contains(&token) && !json.contains("hunter2"),
+        "{json}"
+    );
 }

@@ -25,6 +25,8 @@ use crate::manifest::{
 use crate::redact::redact_url;
 use crate::retry::{RetryPolicy, with_retries};
 
+mod referrers;
+
 /// Settings of a [`RegistryClient`].
 #[derive(Clone)]
 pub struct ClientConfig {

@@ -13,7 +13,7 @@ use layerwatch_oci::Platform;
 use layerwatch_registry::{ChainProvider, ClientConfig, DockerConfig, EnvCredentials};
 use layerwatch_report::{Format, Report, ReportInput, render_many};
 
-use super::default_db;
+use super::{checks, default_db};
 use crate::cli::ScanArgs;
 
 /// Registry settings: credentials from the environment, then the Docker config file (read
@@ -48,6 +48,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         None if args.output.is_none() && std::io::stdout().is_terminal() => Format::Table,
         None => Format::Json,
     };
+    let selection = checks::selection(&args.checks, &args.skip_check)?;
     let filters = layerwatch_engine::Filters::from_args(
         &args.severity,
         args.ignore_unfixed,
@@ -70,8 +71,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
     let mut reports = match args.target.strip_prefix("sbom:") {
         Some(path) => vec![report_from_sbom(Path::new(path))?],
-        None => image_reports(&args, platform)?,
+        None => image_reports(&args, platform, &selection)?,
     };
+    let threshold = checks::threshold(&args.severity);
+    for report in &mut reports {
+        checks::filter(&mut report.checks, threshold);
+    }
     if let Some(store) = &store {
         for report in &mut reports {
             match_report(report, store)?;
@@ -110,11 +115,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Scans the image target and returns one report per image, before matching.
-fn image_reports(args: &ScanArgs, platform: Option<Platform>) -> anyhow::Result<Vec<Report>> {
+fn image_reports(
+    args: &ScanArgs,
+    platform: Option<Platform>,
+    selection: &layerwatch_checks::Selection,
+) -> anyhow::Result<Vec<Report>> {
     let target: Target = args.target.parse()?;
+    let registry = registry_config(&target, args.insecure_registry.clone())?;
     let options = ScanOptions {
         platform,
-        registry: registry_config(&target, args.insecure_registry.clone())?,
+        registry: registry.clone(),
         ..ScanOptions::default()
     };
     let cache = MemoryCache::default();
@@ -122,11 +132,13 @@ fn image_reports(args: &ScanArgs, platform: Option<Platform>) -> anyhow::Result<
     Ok(scanned
         .iter()
         .map(|image| {
-            Report::from_input(ReportInput {
+            let mut report = Report::from_input(ReportInput {
                 artifact: image.artifact.clone(),
                 layers: image.layers.clone(),
                 inventory: &image.inventory,
-            })
+            });
+            report.checks = checks::run(&target, image, selection, &registry);
+            report
         })
         .collect())
 }
