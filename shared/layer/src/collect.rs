@@ -130,12 +130,10 @@ impl<'a> Collector<'a> {
                     self.keep(path, file_kind, entry)?;
                 } else if crate::lang::wants(path) {
                     crate::lang::entry(self, path, entry)?;
-                } else {
+                } else if !self.content.entry(&mut self.inv, path, entry)? {
                     // Secret candidates and cache files are text and archives, never the
                     // executables and Java archives the binary hook reads.
-                    if !self.content.entry(&mut self.inv, path, entry)? {
-                        self.binary(path, entry)?;
-                    }
+                    self.binary(path, entry)?;
                 }
             }
             _ => {}
