@@ -60,6 +60,10 @@ fi
 # --- Debian packages ------------------------------------------------------------------------
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
+    # NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
+    if [[ $p == npm ]] && command -v npm >/dev/null; then
+        continue
+    fi
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
         missing+=("$p")
     fi
