@@ -36,8 +36,16 @@ def config_constants() -> dict:
 
 
 def _rust_sources(crate: Path):
+    """The crate's non-test sources: test modules kept in sibling files (`tests.rs`,
+    `tests_*.rs`, a `tests/` folder under src) are left out like inline ones."""
     src = crate / "src"
-    return sorted(src.rglob("*.rs")) if src.is_dir() else []
+    if not src.is_dir():
+        return []
+    return sorted(
+        p
+        for p in src.rglob("*.rs")
+        if not (p.stem == "tests" or p.stem.startswith("tests_") or "tests" in p.relative_to(src).parts[:-1])
+    )
 
 
 def _strip_tests(text: str) -> str:
