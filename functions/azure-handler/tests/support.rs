@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use layerwatch_azure::queue::Queue;
@@ -48,6 +49,9 @@ pub fn event_file(name: &str) -> Value {
 /// A handler process on a free port, with its own container and queues.
 pub struct Host {
     child: Child,
+    /// Held while this handler runs: the tests of one binary run in parallel, and a port picked
+    /// by `free_port` and released can be handed to another test's handler before ours binds it.
+    _serial: MutexGuard<'static, ()>,
     /// The handler's base URL.
     pub base: String,
     /// HTTP client playing the host.
@@ -67,6 +71,9 @@ impl Drop for Host {
         let _ = self.child.wait();
     }
 }
+
+/// One handler at a time in this test binary (see [`Host`]).
+static SERIAL: Mutex<()> = Mutex::new(());
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -110,6 +117,10 @@ pub fn start(tag: &str, feeds: &[&str]) -> Host {
         std::fs::copy(shared().join("data/advisories").join(f), &to).expect("copy feed");
     }
     let registry = need("LAYERWATCH_REGISTRY");
+    // A test that failed while holding the lock poisons it; the next one may still run.
+    let serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_azure-handler"))
         .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
@@ -147,6 +158,7 @@ pub fn start(tag: &str, feeds: &[&str]) -> Host {
     }
     Host {
         child,
+        _serial: serial,
         base,
         http: reqwest::Client::new(),
         runtime,
